@@ -1,0 +1,41 @@
+package io.wschat.endpoint;
+
+import io.wschat.protocol.Frame;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+/** {@code /echo_once}: echoes the first text frame, then closes with 1000. */
+@ServerEndpoint("/echo_once")
+public class EchoOnceEndpoint extends ConnectionEndpoint {
+
+    static final CloseReason DONE = new CloseReason(CloseCodes.NORMAL_CLOSURE, "echoed once");
+
+    @ServerEndpoint("/echo_once/")
+    public static class WithSlash extends EchoOnceEndpoint {
+    }
+
+    private boolean echoed;
+
+    @OnOpen
+    public void onOpen(Session session) {
+        open(session, "echo");
+    }
+
+    @OnMessage
+    public void onMessage(String text) {
+        if (!echoed && withinLimit(text)) {
+            echoed = true;
+            reply(Frame.of(text));
+            connection.close(DONE);
+        }
+    }
+
+    @Override
+    protected void leave() {
+        // in no group
+    }
+}

@@ -1,0 +1,109 @@
+package io.wschat.http;
+
+import io.wschat.api.Messenger;
+import io.wschat.app.ChatRuntime;
+import io.wschat.config.Settings;
+import io.wschat.protocol.Inbound;
+import io.wschat.protocol.Names;
+import io.wschat.protocol.ProtocolException;
+import io.wschat.security.BearerToken;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API: {@code GET /api/rooms} (public, feeds the lobby) and the push operations
+ * {@code POST /api/rooms/{room}/messages} and {@code POST /api/users/{username}/messages},
+ * which need the configured bearer token.
+ */
+@WebServlet("/api/*")
+public class ApiServlet extends HttpServlet {
+
+    private static final Pattern PUSH = Pattern.compile("/(rooms|users)/([^/]+)/messages/?");
+    private static final int MAX_BODY_CHARS = 1 << 20;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo();
+        if (!"/rooms".equals(path) && !"/rooms/".equals(path)) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
+            return;
+        }
+        JsonArrayBuilder rooms = io.wschat.protocol.Json.BUILDERS.createArrayBuilder();
+        ChatRuntime.current().registry().rooms()
+                .forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
+        JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object().add("rooms", rooms).build());
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Matcher m = PUSH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!m.matches()) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
+            return;
+        }
+        if (!authorized(request, response)) {
+            return;
+        }
+        String target = m.group(2);
+        if (!Names.isValid(target)) {
+            JsonResponses.error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_name",
+                    "room and user names are 1-64 letters, digits, '-', '_' or '.'");
+            return;
+        }
+        String message;
+        try {
+            message = Inbound.pushBody(readBody(request));
+        } catch (ProtocolException e) {
+            JsonResponses.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().wire(), e.getMessage());
+            return;
+        }
+        Messenger messenger = ChatRuntime.current().messenger();
+        boolean toRoom = m.group(1).equals("rooms");
+        int delivered = toRoom ? messenger.pushToRoom(target, message) : messenger.pushToUser(target, message);
+        if (!toRoom && delivered == 0) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "user_offline",
+                    "user '" + target + "' has no open connection");
+            return;
+        }
+        JsonResponses.send(response, HttpServletResponse.SC_ACCEPTED,
+                JsonResponses.object().add("delivered", delivered).build());
+    }
+
+    private static boolean authorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String token = ChatRuntime.current().settings().pushToken();
+        if (token == null) {
+            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "push_disabled",
+                    "the push API is off: set " + Settings.PUSH_TOKEN + " (or WSCHAT_PUSH_TOKEN) to a secret"
+                            + " and send it as 'Authorization: Bearer <token>'");
+            return false;
+        }
+        if (!new BearerToken(token).accepts(request.getHeader("Authorization"))) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"wschat\"");
+            JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                    "send 'Authorization: Bearer <token>' with the configured push token");
+            return false;
+        }
+        return true;
+    }
+
+    private static String readBody(HttpServletRequest request) throws IOException, ProtocolException {
+        request.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        StringBuilder body = new StringBuilder();
+        char[] buffer = new char[8192];
+        var reader = request.getReader();
+        for (int n; (n = reader.read(buffer)) != -1; ) {
+            body.append(buffer, 0, n);
+            if (body.length() > MAX_BODY_CHARS) {
+                throw new ProtocolException(io.wschat.protocol.ErrorCode.BAD_FIELD, "body over " + MAX_BODY_CHARS + " characters");
+            }
+        }
+        return body.toString();
+    }
+}

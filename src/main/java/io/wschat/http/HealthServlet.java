@@ -1,0 +1,26 @@
+package io.wschat.http;
+
+import io.wschat.app.ChatRuntime;
+import io.wschat.hub.Registry;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/** {@code GET /health}: 200 with the server's status, for load balancers and for people. */
+@WebServlet("/health")
+public class HealthServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Registry registry = ChatRuntime.current().registry();
+        JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object()
+                .add("status", "UP")
+                .add("connections", registry.connectionCount())
+                .add("rooms", registry.rooms().size())
+                .add("groups", registry.groupCount())
+                .add("slowConsumersClosed", registry.slowConsumersClosed())
+                .build());
+    }
+}

@@ -1,0 +1,174 @@
+package io.wschat.hub;
+
+import io.wschat.protocol.Frame;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one way anything is written to a connection: a queue bounded in bytes, drained in order by at
+ * most one asynchronous send at a time.
+ *
+ * <p>Why: a {@link Session} must never be written from two threads at once (Tomcat fails with
+ * {@code TEXT_FULL_WRITING}), and whoever delivers a message (another client's reader thread, the
+ * push API) must never wait on this client's socket. {@link #offer} only enqueues and, if no send is
+ * in flight, starts one; the completion of each send starts the next.
+ *
+ * <p>When a reader stops reading, its queue grows. Past {@code limitBytes} the connection is a slow
+ * consumer: its queue is dropped and it is closed with 1008 "slow consumer", so it costs the others
+ * nothing more. Closing can block on a dead socket, so it happens on the {@code closer} executor.
+ */
+public final class Outbox {
+
+    static final CloseReason SLOW_CONSUMER =
+            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer");
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
+    /** Set while this thread is inside {@link #pump}: a send that completes inline must not recurse. */
+    private static final ThreadLocal<Outbox> PUMPING = new ThreadLocal<>();
+
+    private final Session session;
+    private final long limitBytes;
+    private final Executor closer;
+    private final Runnable onSlowConsumer;
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A queued frame, or (frame null) the close that follows everything queued before it. */
+    private record Item(Frame frame, CloseReason close) {
+    }
+
+    public Outbox(Session session, long limitBytes, Executor closer, Runnable onSlowConsumer) {
+        this.session = session;
+        this.limitBytes = limitBytes;
+        this.closer = closer;
+        this.onSlowConsumer = onSlowConsumer;
+    }
+
+    /**
+     * Queues a frame. Returns false when it was not accepted: the connection is closing, or this
+     * frame pushed the queue past its limit, in which case the connection is closed as a slow consumer.
+     * A single frame larger than the limit is still accepted into an empty queue.
+     */
+    public boolean offer(Frame frame) {
+        if (closed.get()) {
+            return false;
+        }
+        long after = queuedBytes.addAndGet(frame.bytes());
+        if (after > limitBytes && after != frame.bytes()) {
+            queuedBytes.addAndGet(-frame.bytes());
+            abortAsSlowConsumer();
+            return false;
+        }
+        queue.add(new Item(frame, null));
+        pump();
+        return true;
+    }
+
+    /** Closes once every frame queued so far has been written. */
+    public void closeAfterFlush(CloseReason reason) {
+        if (!closed.get()) {
+            queue.add(new Item(null, reason));
+            pump();
+        }
+    }
+
+    /** Drops whatever is queued and closes now. */
+    public void closeNow(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            closeSession(reason);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    private void abortAsSlowConsumer() {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            onSlowConsumer.run();
+            closeSession(SLOW_CONSUMER);
+        }
+    }
+
+    private void pump() {
+        if (PUMPING.get() == this) {
+            return; // called from a send that completed inline: the loop below carries on
+        }
+        Outbox outer = PUMPING.get();
+        PUMPING.set(this);
+        try {
+            while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+                Item next = queue.poll();
+                if (next == null) {
+                    sending.set(false);
+                } else if (next.frame() == null) {
+                    closeNow(next.close()); // leaves sending set: nothing may follow a close
+                } else if (closed.get()) {
+                    sending.set(false);
+                } else {
+                    send(next.frame());
+                }
+            }
+        } finally {
+            PUMPING.set(outer);
+        }
+    }
+
+    private void send(Frame frame) {
+        try {
+            session.getAsyncRemote().sendText(frame.text(), result -> sent(frame, result));
+        } catch (RuntimeException e) {
+            sent(frame, new SendResult(e));
+        }
+    }
+
+    private void sent(Frame frame, SendResult result) {
+        queuedBytes.addAndGet(-frame.bytes());
+        if (!result.isOK()) {
+            // The socket is gone or broken; the container reports the close to the endpoint.
+            LOG.log(Level.FINE, "send failed, closing", result.getException());
+            closed.set(true);
+            queue.clear();
+            sending.set(false);
+            return;
+        }
+        sending.set(false);
+        pump();
+    }
+
+    private void closeSession(CloseReason reason) {
+        Runnable close = () -> {
+            try {
+                if (session.isOpen()) {
+                    session.close(reason);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            }
+        };
+        try {
+            closer.execute(close);
+        } catch (RejectedExecutionException e) {
+            close.run(); // the server is shutting down: close on this thread rather than not at all
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.wschat.protocol;
+
+/** The {@code code} of an error frame. The README's error table lists each with its meaning. */
+public enum ErrorCode {
+    /** The frame is not valid JSON. */
+    BAD_JSON("bad_json"),
+    /** The frame is JSON, but not a JSON object. */
+    NOT_AN_OBJECT("not_an_object"),
+    /** A field is missing or has the wrong type. */
+    BAD_FIELD("bad_field"),
+    /** The message is empty or only white space. */
+    EMPTY_MESSAGE("empty_message"),
+    /** The text holds a lone UTF-16 surrogate, which no receiver could decode. */
+    BAD_TEXT("bad_text"),
+    /** A room or user name breaks the naming rule. */
+    INVALID_NAME("invalid_name"),
+    /** The target user of a direct message has no open connection. */
+    USER_OFFLINE("user_offline");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    /** The code as it appears in the JSON frame. */
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,82 @@
+package io.wschat.protocol;
+
+import jakarta.json.stream.JsonGenerator;
+import java.io.StringWriter;
+import java.util.Collection;
+import java.util.function.Consumer;
+
+/** Every JSON frame the server sends; the README's frame table documents each {@code type}. */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    public static Frame welcome(String room, String user) {
+        return object(g -> g.write("type", "welcome").write("room", room).write("user", user));
+    }
+
+    public static Frame members(String room, Collection<String> members) {
+        return object(g -> {
+            g.write("type", "presence.members").write("room", room).writeStartArray("members");
+            members.forEach(g::write);
+            g.writeEnd();
+        });
+    }
+
+    public static Frame joined(String room, String user) {
+        return object(g -> g.write("type", "presence.join").write("room", room).write("user", user));
+    }
+
+    public static Frame left(String room, String user) {
+        return object(g -> g.write("type", "presence.leave").write("room", room).write("user", user));
+    }
+
+    public static Frame renamed(String room, String from, String to) {
+        return object(g -> g.write("type", "presence.rename").write("room", room).write("from", from).write("to", to));
+    }
+
+    public static Frame chat(ChatMessage m) {
+        return chat(m, false);
+    }
+
+    /** A message from a room's history, replayed to a joining connection: the live frame plus {@code "history":true}. */
+    public static Frame history(ChatMessage m) {
+        return chat(m, true);
+    }
+
+    public static Frame direct(DirectMessage m) {
+        return object(g -> g.write("type", "direct.message")
+                .write("message", m.message())
+                .write("from_user", m.fromUser())
+                .write("to_user", m.toUser())
+                .write("ts", m.ts().toString()));
+    }
+
+    public static Frame error(ErrorCode code, String detail) {
+        return object(g -> g.write("type", "error").write("code", code.wire()).write("detail", detail));
+    }
+
+    private static Frame chat(ChatMessage m, boolean history) {
+        return object(g -> {
+            g.write("type", "chat.message")
+                    .write("id", m.id())
+                    .write("room", m.room())
+                    .write("user", m.user())
+                    .write("message", m.message())
+                    .write("ts", m.ts().toString());
+            if (history) {
+                g.write("history", true);
+            }
+        });
+    }
+
+    private static Frame object(Consumer<JsonGenerator> body) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = Json.GENERATORS.createGenerator(out)) {
+            g.writeStartObject();
+            body.accept(g);
+            g.writeEnd();
+        }
+        return Frame.of(out.toString());
+    }
+}

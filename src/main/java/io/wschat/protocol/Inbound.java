@@ -1,0 +1,79 @@
+package io.wschat.protocol;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+
+/**
+ * Reads client frames. Anything that is not what the protocol expects becomes a
+ * {@link ProtocolException} naming what was wrong; unknown fields are ignored.
+ */
+public final class Inbound {
+
+    private Inbound() {
+    }
+
+    /** A room frame: {@code {"message": "..."}}; returns the message. */
+    public static String chat(String text) throws ProtocolException {
+        return message(object(text));
+    }
+
+    /** A point-to-point frame: {@code {"message", "to_user", "from_user"}}; {@code from_user} is ignored. */
+    public static DirectRequest direct(String text) throws ProtocolException {
+        JsonObject o = object(text);
+        String message = message(o);
+        String to = Names.require("to_user", string(o, "to_user"));
+        return new DirectRequest(to, message);
+    }
+
+    /** The {@code message} field of a push API body. */
+    public static String pushBody(String text) throws ProtocolException {
+        return message(object(text));
+    }
+
+    private static JsonObject object(String text) throws ProtocolException {
+        JsonValue value;
+        try (JsonReader reader = Json.READERS.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            // JsonParsingException is a JsonException; a nesting or number limit hit in Parsson is too.
+            throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: " + brief(e.getMessage()));
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new ProtocolException(ErrorCode.NOT_AN_OBJECT, "expected a JSON object, got " + value.getValueType());
+        }
+        return value.asJsonObject();
+    }
+
+    private static String message(JsonObject o) throws ProtocolException {
+        String message = string(o, "message");
+        if (message.isBlank()) {
+            throw new ProtocolException(ErrorCode.EMPTY_MESSAGE, "message is empty");
+        }
+        if (!Utf8.isWellFormed(message)) {
+            throw new ProtocolException(ErrorCode.BAD_TEXT, "message holds a lone UTF-16 surrogate");
+        }
+        return message;
+    }
+
+    private static String string(JsonObject o, String field) throws ProtocolException {
+        JsonValue v = o.get(field);
+        if (v == null) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "'" + field + "' is missing");
+        }
+        if (v.getValueType() != JsonValue.ValueType.STRING) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "'" + field + "' must be a string, got " + v.getValueType());
+        }
+        return ((JsonString) v).getString();
+    }
+
+    private static String brief(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

@@ -1,0 +1,81 @@
+package io.wschat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * The run command's server: a real Tomcat 10.1 (embedded) serving the packaged WAR at context root
+ * {@code /}. {@code mvn -DskipTests package exec:java} starts it; tests start it on a free port.
+ */
+public final class DevServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final int port;
+
+    private DevServer(Tomcat tomcat, int port) {
+        this.tomcat = tomcat;
+        this.port = port;
+    }
+
+    /** Serves {@code war} on {@code port} (0 picks a free one) under {@code contextPath} ("" for root). */
+    public static DevServer start(Path war, int port, String contextPath) throws Exception {
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException(war + " not found: run 'mvn package' first");
+        }
+        Path base = Files.createTempDirectory("wschat-tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setPort(port);
+        tomcat.getConnector(); // creates the default HTTP/1.1 connector
+        tomcat.getHost().setAppBase(base.resolve("webapps").toString());
+        Files.createDirectories(base.resolve("webapps"));
+        // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the class path.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp(contextPath, war.toAbsolutePath().toString());
+        Tomcat.addDefaultMimeTypeMappings(context);
+        Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
+        context.addServletMappingDecoded("/", "default");
+        context.setParentClassLoader(DevServer.class.getClassLoader());
+        tomcat.start();
+        if (!context.getState().isAvailable()) {
+            tomcat.stop();
+            tomcat.destroy();
+            throw new LifecycleException("the web application failed to start; see the log above");
+        }
+        return new DevServer(tomcat, tomcat.getConnector().getLocalPort());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws LifecycleException {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = Path.of(args.length > 0 ? args[0] : "target/wschat.war");
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
+        DevServer server = start(war, port, "");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (LifecycleException e) {
+                e.printStackTrace();
+            }
+        }));
+        System.out.println();
+        System.out.println("wschat is ready at http://localhost:" + server.port() + "/  (Ctrl+C stops it)");
+        server.tomcat.getServer().await();
+    }
+
+    /** The WAR that {@code mvn package} built (failsafe passes its path). */
+    public static Path builtWar() {
+        return Path.of(System.getProperty("wschat.war", "target/wschat.war"));
+    }
+}

@@ -1,0 +1,347 @@
+package io.wschat.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschat.support.Json;
+import io.wschat.support.WsClient;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WebSocket endpoints' behaviour, over real sockets. Subclasses run it on a real container:
+ * Tomcat (through Arquillian) and Tyrus (the implementation Payara uses).
+ */
+public abstract class EndpointContract {
+
+    /** A WebSocket URI for a context-relative path such as {@code /ws/chat/lobby}. */
+    protected abstract URI ws(String path);
+
+    /** Active rooms with member counts, as the server sees them. */
+    protected abstract Map<String, Integer> rooms();
+
+    /** Open connections the server has registered. */
+    protected abstract int connections();
+
+    private final java.util.List<WsClient> clients = new java.util.ArrayList<>();
+
+    protected WsClient open(String path) {
+        WsClient c = WsClient.connect(ws(path));
+        clients.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void closeClientsAndCheckNothingIsLeft() {
+        clients.forEach(WsClient::close);
+        awaitTrue("registry empty after the test's clients closed", () -> connections() == 0 && rooms().isEmpty());
+    }
+
+    protected static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10); // polling interval of a deadline-bounded wait, not a synchronisation sleep
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static String message(String text) {
+        return "{\"message\":" + jsonString(text) + "}";
+    }
+
+    static String jsonString(String s) {
+        return jakarta.json.Json.createValue(s).toString();
+    }
+
+    // ---- rooms ---------------------------------------------------------------------------------
+
+    @Test
+    void roomMembersIncludingTheSenderReceiveEachMessage() {
+        WsClient alice = open("/ws/chat/lobby/?name=alice");   // the articles' trailing slash
+        assertEquals("alice", alice.awaitType("welcome").str("user"));
+        WsClient bob = open("/ws/chat/lobby?name=bob");        // and without it: the same room
+        bob.awaitType("welcome");
+
+        alice.send(message("hello, room"));
+
+        for (WsClient c : List.of(alice, bob)) {
+            Json m = c.awaitType("chat.message");
+            assertEquals("lobby", m.str("room"));
+            assertEquals("alice", m.str("user"));
+            assertEquals("hello, room", m.str("message"));
+            assertNotNull(Instant.parse(m.str("ts")));
+            assertNotNull(m.str("id"));
+            assertFalse(m.flag("history"));
+        }
+    }
+
+    @Test
+    void welcomeTellsAGuestItsGeneratedName() {
+        WsClient guest = open("/ws/chat/lobby");
+        Json welcome = guest.nextJson();
+        assertTrue(welcome.is("welcome"), welcome.raw());
+        assertTrue(welcome.str("user").startsWith("guest-"), welcome.raw());
+        guest.send(message("hi"));
+        assertEquals(welcome.str("user"), guest.awaitType("chat.message").str("user"));
+    }
+
+    @Test
+    void nameCommandRenamesAndTellsTheRoom() {
+        WsClient alice = open("/ws/chat/lobby?name=alice");
+        alice.awaitType("presence.members");
+        WsClient bob = open("/ws/chat/lobby?name=bob");
+        bob.awaitType("presence.members");
+
+        alice.send(message("/name alicia"));
+
+        assertEquals("alicia", alice.awaitType("welcome").str("user"));
+        Json renamed = bob.awaitType("presence.rename");
+        assertEquals("alice", renamed.str("from"));
+        assertEquals("alicia", renamed.str("to"));
+        alice.send(message("now renamed"));
+        assertEquals("alicia", bob.awaitType("chat.message").str("user"));
+    }
+
+    @Test
+    void invalidNewNameIsAnErrorAndTheConnectionStays() {
+        WsClient alice = open("/ws/chat/lobby?name=alice");
+        alice.awaitType("presence.members");
+        alice.send(message("/name <script>"));
+        assertEquals("invalid_name", alice.awaitType("error").str("code"));
+        alice.send(message("still here"));
+        assertEquals("alice", alice.awaitType("chat.message").str("user"));
+    }
+
+    @Test
+    void roomNamesInAnyScriptWorkPercentEncoded() {
+        String room = "聊天室";
+        WsClient c = open("/ws/chat/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/?name=" + URLEncoder.encode("小明", StandardCharsets.UTF_8));
+        Json welcome = c.awaitType("welcome");
+        assertEquals(room, welcome.str("room"));
+        assertEquals("小明", welcome.str("user"));
+        c.send(message("你好 👋"));
+        assertEquals("你好 👋", c.awaitType("chat.message").str("message"));
+        assertEquals(Map.of(room, 1), rooms());
+    }
+
+    @Test
+    void invalidRoomNameIsClosedWith1008() {
+        String tooLong = "r".repeat(65);
+        for (String room : List.of(tooLong, "a%20b", "...", "%3Cb%3E", "a%2Fb")) {
+            assertRefused("/ws/chat/" + room);
+        }
+    }
+
+    /** Refused at the handshake (an HTTP error, e.g. Tomcat's 400 for an encoded slash) or closed with 1008. */
+    protected void assertRefused(String path) {
+        WsClient c;
+        try {
+            c = open(path);
+        } catch (RuntimeException refusedAtHandshake) {
+            return;
+        }
+        assertEquals(1008, c.awaitClose().code(), path);
+    }
+
+    @Test
+    void presenceListsMembersAndAnnouncesJoinAndLeaveOncePerUser() {
+        WsClient alice = open("/ws/chat/lobby?name=alice");
+        assertEquals(List.of("alice"), alice.awaitType("presence.members").strings("members"));
+
+        WsClient bob = open("/ws/chat/lobby?name=bob");
+        assertEquals(List.of("alice", "bob"), bob.awaitType("presence.members").strings("members"));
+        assertEquals("bob", alice.awaitType("presence.join").str("user"));
+
+        WsClient bobTab2 = open("/ws/chat/lobby?name=bob");     // a second tab is the same member
+        assertEquals(List.of("alice", "bob"), bobTab2.awaitType("presence.members").strings("members"));
+        assertEquals(Map.of("lobby", 2), rooms());
+
+        bobTab2.close();
+        alice.send(message("marker"));
+        // Bob still has a tab open: alice hears no leave before her own marker.
+        Json next = alice.await(j -> j.is("presence.leave") || j.is("chat.message"));
+        assertTrue(next.is("chat.message"), "no leave while bob has a tab: " + next.raw());
+
+        bob.close();
+        assertEquals("bob", alice.awaitType("presence.leave").str("user"));
+    }
+
+    @Test
+    void joiningConnectionGetsTheHistoryMarkedBeforeLiveMessages() {
+        WsClient alice = open("/ws/chat/lobby?name=alice");
+        for (int i = 1; i <= 3; i++) {
+            alice.send(message("old " + i));
+        }
+        for (int i = 1; i <= 3; i++) {
+            alice.awaitType("chat.message");
+        }
+        WsClient bob = open("/ws/chat/lobby?name=bob");
+        assertTrue(bob.nextJson().is("welcome"));
+        assertTrue(bob.nextJson().is("presence.members"));
+        for (int i = 1; i <= 3; i++) {
+            Json h = bob.nextJson();
+            assertTrue(h.is("chat.message") && h.flag("history"), h.raw());
+            assertEquals("old " + i, h.str("message"));
+        }
+        alice.send(message("live"));
+        Json live = bob.awaitType("chat.message");
+        assertEquals("live", live.str("message"));
+        assertFalse(live.flag("history"));
+    }
+
+    @Test
+    void anEmptyRoomLeavesNoTraceNotEvenHistory() {
+        WsClient alice = open("/ws/chat/ephemeral?name=alice");
+        alice.send(message("said once"));
+        alice.awaitType("chat.message");
+        assertEquals(Map.of("ephemeral", 1), rooms());
+        alice.close();
+        awaitTrue("room gone", () -> rooms().isEmpty());
+
+        WsClient bob = open("/ws/chat/ephemeral?name=bob");
+        bob.awaitType("presence.members");
+        bob.send(message("fresh"));
+        Json first = bob.awaitType("chat.message");
+        assertEquals("fresh", first.str("message"), "no history survives an empty room");
+    }
+
+    // ---- bad input -----------------------------------------------------------------------------
+
+    @Test
+    void badFramesGetAnErrorFrameAndTheConnectionStaysUsable() {
+        WsClient c = open("/ws/chat/lobby?name=alice");
+        c.awaitType("presence.members");
+        Map<String, String> cases = Map.of(
+                "{not json", "bad_json",
+                "[1,2,3]", "not_an_object",
+                "\"just a string\"", "not_an_object",
+                "{\"message\": 42}", "bad_field",
+                "{\"text\": \"no message field\"}", "bad_field",
+                "{\"message\": \"   \"}", "empty_message",
+                "{\"message\": \"\\ud800 lone\"}", "bad_text");
+        cases.forEach((frame, code) -> {
+            c.send(frame);
+            Json error = c.awaitType("error");
+            assertEquals(code, error.str("code"), frame);
+            assertNotNull(error.str("detail"));
+        });
+        c.send(message("still works"));
+        assertEquals("still works", c.awaitType("chat.message").str("message"));
+    }
+
+    @Test
+    void aFrameOverTheLimitIsClosedWith1009AndOneUnderItPasses() {
+        WsClient c = open("/ws/chat/lobby?name=alice");
+        c.awaitType("presence.members");
+        String under = "x".repeat(64 * 1024 - message("").length());
+        c.send(message(under));
+        assertEquals(under.length(), c.awaitType("chat.message").str("message").length());
+
+        c.send(message(under + "x"));
+        assertEquals(1009, c.awaitClose().code());
+    }
+
+    @Test
+    void aBinaryFrameIsClosedWith1003() {
+        WsClient c = open("/ws/chat/lobby?name=alice");
+        c.awaitType("presence.members");
+        c.sendBinary(new byte[] {1, 2, 3});
+        assertEquals(1003, c.awaitClose().code());
+    }
+
+    // ---- broadcast -----------------------------------------------------------------------------
+
+    @Test
+    void broadcastSendsTheRawTextToEveryConnection() {
+        WsClient a = open("/ws/");
+        WsClient b = open("/ws");
+        awaitTrue("both connected", () -> connections() == 2);
+        a.send("plain text, not JSON");
+        assertEquals("plain text, not JSON", a.next());
+        assertEquals("plain text, not JSON", b.next());
+    }
+
+    // ---- point-to-point ------------------------------------------------------------------------
+
+    @Test
+    void directMessageReachesEveryTabOfTheTargetWithTheServerSetSender() {
+        WsClient aliceTab1 = open("/ws/alice/");
+        WsClient aliceTab2 = open("/ws/alice");
+        WsClient bob = open("/ws/bob/");
+        WsClient carol = open("/ws/carol/");
+        awaitTrue("all connected", () -> connections() == 4);
+
+        bob.send("{\"message\":\"hi alice\",\"to_user\":\"alice\",\"from_user\":\"mallory\"}");
+
+        for (WsClient tab : List.of(aliceTab1, aliceTab2, bob)) {
+            Json m = tab.awaitType("direct.message");
+            assertEquals("hi alice", m.str("message"));
+            assertEquals("bob", m.str("from_user"), "from_user is the sender's path username, never the client's claim");
+            assertEquals("alice", m.str("to_user"));
+            assertNotNull(Instant.parse(m.str("ts")));
+        }
+        assertNull(carol.poll(Duration.ofMillis(200)), "a direct message reaches only its target (and the sender)");
+
+        aliceTab1.close();
+        awaitTrue("tab closed", () -> connections() == 3);
+        bob.send("{\"message\":\"still there?\",\"to_user\":\"alice\"}");
+        assertEquals("still there?", aliceTab2.awaitType("direct.message").str("message"));
+    }
+
+    @Test
+    void directMessageToAnOfflineUserIsAnError() {
+        WsClient bob = open("/ws/bob");
+        bob.send("{\"message\":\"anyone?\",\"to_user\":\"nobody\",\"from_user\":\"bob\"}");
+        Json error = bob.awaitType("error");
+        assertEquals("user_offline", error.str("code"));
+        bob.send("{\"message\":\"x\",\"to_user\":\"../etc\"}");
+        assertEquals("invalid_name", bob.awaitType("error").str("code"));
+        bob.send("{\"message\":\"x\"}");
+        assertEquals("bad_field", bob.awaitType("error").str("code"));
+    }
+
+    @Test
+    void invalidUsernameInThePathIsClosedWith1008() {
+        assertRefused("/ws/" + "u".repeat(65));
+        assertRefused("/ws/a%20b/");
+    }
+
+    // ---- echo ----------------------------------------------------------------------------------
+
+    @Test
+    void echoEchoesEveryFrameUntilTheClientCloses() {
+        WsClient c = open("/echo");
+        for (String text : List.of("one", "two", "{\"json\":true}", "三")) {
+            c.send(text);
+            assertEquals(text, c.next());
+        }
+        assertFalse(c.isClosed());
+    }
+
+    @Test
+    void echoOnceEchoesOneFrameThenClosesWith1000() {
+        WsClient c = open("/echo_once/");
+        c.send("only this");
+        assertEquals("only this", c.next());
+        assertEquals(1000, c.awaitClose().code());
+    }
+}

@@ -1,0 +1,188 @@
+package io.wschat.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client for tests (the JDK's), collecting every text frame and the close.
+ * Waits are bounded: each takes a deadline and fails the test when it passes.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final LinkedBlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final List<String> seen = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile boolean reading = true;
+    private WebSocket socket;
+
+    /** How the server ended the connection. */
+    public record Closed(int code, String reason) {
+    }
+
+    private WsClient() {
+    }
+
+    public static WsClient connect(URI uri, String... headers) {
+        WsClient client = new WsClient();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return client;
+    }
+
+    /** Tries to connect; returns the failure instead of throwing (for handshakes that must be refused). */
+    public static Throwable connectFailure(URI uri, String... headers) {
+        try {
+            connect(uri, headers).close();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
+    }
+
+    public WsClient send(String text) {
+        socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    public WsClient sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    /** The next text frame, failing after the deadline. */
+    public String next() {
+        try {
+            String frame = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + TIMEOUT + "; seen so far: " + seen());
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public Json nextJson() {
+        return Json.parse(next());
+    }
+
+    /** Skips frames until one matches, returning it; fails at the deadline. */
+    public Json await(Predicate<Json> wanted) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String frame;
+            try {
+                frame = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (frame == null) {
+                throw new AssertionError("no matching frame within " + TIMEOUT + "; seen so far: " + seen());
+            }
+            Json json = Json.parse(frame);
+            if (wanted.test(json)) {
+                return json;
+            }
+        }
+    }
+
+    public Json awaitType(String type) {
+        return await(j -> type.equals(j.str("type")));
+    }
+
+    /** Returns a frame already waiting, or null: for asserting that nothing (more) arrived. */
+    public String poll(Duration wait) {
+        try {
+            return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits for the server's close frame. */
+    public Closed awaitClose() {
+        try {
+            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("connection not closed within " + TIMEOUT + "; seen: " + seen(), e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** Stops reading from the socket: the server's writes back up (a slow consumer). */
+    public void stopReading() {
+        reading = false;
+    }
+
+    public synchronized List<String> seen() {
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone() && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                synchronized (WsClient.this) {
+                    seen.add(frame);
+                }
+                inbox.add(frame);
+            }
+            if (reading) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Closed(1006, String.valueOf(error)));
+        }
+    }
+}

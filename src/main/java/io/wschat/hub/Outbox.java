@@ -32,6 +32,9 @@ public final class Outbox {
     static final CloseReason SLOW_CONSUMER =
             new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer");
 
+    static final CloseReason WRITE_FAILED =
+            new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "write failed");
+
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     /** Set while this thread is inside {@link #pump}: a send that completes inline must not recurse. */
@@ -144,11 +147,14 @@ public final class Outbox {
     private void sent(Frame frame, SendResult result) {
         queuedBytes.addAndGet(-frame.bytes());
         if (!result.isOK()) {
-            // The socket is gone or broken; the container reports the close to the endpoint.
+            // The socket is gone. Tomcat closes the socket after a failed write but leaves the session
+            // open and never calls onClose, so the registry would keep this connection for ever:
+            // closing the session ourselves makes the container run the endpoint's clean-up.
             LOG.log(Level.FINE, "send failed, closing", result.getException());
             closed.set(true);
             queue.clear();
             sending.set(false);
+            closeSession(WRITE_FAILED);
             return;
         }
         sending.set(false);

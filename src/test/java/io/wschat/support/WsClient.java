@@ -72,7 +72,7 @@ public final class WsClient implements AutoCloseable {
         try {
             String frame = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
-                throw new AssertionError("no frame within " + TIMEOUT + "; seen so far: " + seen());
+                throw new AssertionError("no frame within " + TIMEOUT + "; seen " + recent());
             }
             return frame;
         } catch (InterruptedException e) {
@@ -98,7 +98,7 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError(e);
             }
             if (frame == null) {
-                throw new AssertionError("no matching frame within " + TIMEOUT + "; seen so far: " + seen());
+                throw new AssertionError("no matching frame within " + TIMEOUT + "; seen " + recent());
             }
             Json json = Json.parse(frame);
             if (wanted.test(json)) {
@@ -126,7 +126,7 @@ public final class WsClient implements AutoCloseable {
         try {
             return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("connection not closed within " + TIMEOUT + "; seen: " + seen(), e);
+            throw new AssertionError("connection not closed within " + TIMEOUT + "; seen " + recent(), e);
         }
     }
 
@@ -139,8 +139,23 @@ public final class WsClient implements AutoCloseable {
         reading = false;
     }
 
+    /** How many text frames have arrived so far. */
+    public synchronized int received() {
+        return seen.size();
+    }
+
     public synchronized List<String> seen() {
         return List.copyOf(seen);
+    }
+
+    /** The last few frames, shortened, for failure messages. */
+    private synchronized String recent() {
+        int from = Math.max(0, seen.size() - 10);
+        StringBuilder b = new StringBuilder("(" + seen.size() + " frames; last: ");
+        for (String f : seen.subList(from, seen.size())) {
+            b.append(f.length() > 160 ? f.substring(0, 160) + "…" : f).append(" | ");
+        }
+        return b.append(")").toString();
     }
 
     @Override

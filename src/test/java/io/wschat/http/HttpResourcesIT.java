@@ -1,0 +1,146 @@
+package io.wschat.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschat.support.Deployments;
+import io.wschat.support.Http;
+import io.wschat.support.Json;
+import io.wschat.support.WsClient;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The HTTP side inside Tomcat: push API, rooms list, health, and the echo fallback. */
+@ExtendWith(ArquillianExtension.class)
+class HttpResourcesIT {
+
+    private static final String[] AUTH = {"Authorization", "Bearer " + Deployments.PUSH_TOKEN};
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWarWith("wschat.pushToken", Deployments.PUSH_TOKEN);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void pushToARoomReachesEveryMemberAsUserServer() {
+        try (WsClient a = WsClient.connect(Http.ws(base, "/ws/chat/builds?name=a"));
+             WsClient b = WsClient.connect(Http.ws(base, "/ws/chat/builds?name=b"))) {
+            a.awaitType("presence.members");
+            b.awaitType("presence.members");
+
+            HttpResponse<String> r = Http.post(base, "/api/rooms/builds/messages", "{\"message\":\"step 3 of 5\"}", AUTH);
+
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals(2, Json.parse(r.body()).integer("delivered"));
+            for (WsClient c : new WsClient[] {a, b}) {
+                Json m = c.awaitType("chat.message");
+                assertEquals("server", m.str("user"));
+                assertEquals("builds", m.str("room"));
+                assertEquals("step 3 of 5", m.str("message"));
+            }
+        }
+    }
+
+    @Test
+    void pushToARoomWithNoMembersReachesNobody() {
+        HttpResponse<String> r = Http.post(base, "/api/rooms/empty-room/messages", "{\"message\":\"hello?\"}", AUTH);
+        assertEquals(202, r.statusCode());
+        assertEquals(0, Json.parse(r.body()).integer("delivered"));
+        assertEquals(Map.of(), Http.rooms(base), "pushing creates no room");
+    }
+
+    @Test
+    void pushToAUserReachesEveryConnectionOfThatUser() {
+        try (WsClient tab1 = WsClient.connect(Http.ws(base, "/ws/alice/"));
+             WsClient tab2 = WsClient.connect(Http.ws(base, "/ws/alice/"))) {
+            awaitConnections(2);
+            HttpResponse<String> r = Http.post(base, "/api/users/alice/messages", "{\"message\":\"your export is ready\"}", AUTH);
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals(2, Json.parse(r.body()).integer("delivered"));
+            for (WsClient tab : new WsClient[] {tab1, tab2}) {
+                Json m = tab.awaitType("direct.message");
+                assertEquals("server", m.str("from_user"));
+                assertEquals("alice", m.str("to_user"));
+                assertEquals("your export is ready", m.str("message"));
+            }
+        }
+    }
+
+    @Test
+    void pushToAnUnknownUserIs404() {
+        HttpResponse<String> r = Http.post(base, "/api/users/nobody/messages", "{\"message\":\"x\"}", AUTH);
+        assertEquals(404, r.statusCode());
+        assertEquals("user_offline", Json.parse(r.body()).str("error"));
+    }
+
+    @Test
+    void pushWithoutOrWithAWrongTokenIs401() {
+        assertEquals(401, Http.post(base, "/api/rooms/r/messages", "{\"message\":\"x\"}").statusCode());
+        HttpResponse<String> wrong = Http.post(base, "/api/rooms/r/messages", "{\"message\":\"x\"}",
+                "Authorization", "Bearer " + Deployments.PUSH_TOKEN + "x");
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    }
+
+    @Test
+    void badPushRequestsAre400Or404() {
+        assertEquals(400, Http.post(base, "/api/rooms/r/messages", "{oops", AUTH).statusCode());
+        assertEquals(400, Http.post(base, "/api/rooms/r/messages", "{\"message\":5}", AUTH).statusCode());
+        assertEquals(400, Http.post(base, "/api/rooms/%3Cb%3E/messages", "{\"message\":\"x\"}", AUTH).statusCode());
+        assertEquals(404, Http.post(base, "/api/nothing/here", "{}", AUTH).statusCode());
+    }
+
+    @Test
+    void roomsListsActiveRoomsWithMemberCounts() {
+        try (WsClient a = WsClient.connect(Http.ws(base, "/ws/chat/alpha?name=a"));
+             WsClient a2 = WsClient.connect(Http.ws(base, "/ws/chat/alpha?name=a"));
+             WsClient b = WsClient.connect(Http.ws(base, "/ws/chat/beta?name=b"))) {
+            for (WsClient c : new WsClient[] {a, a2, b}) {
+                c.awaitType("presence.members");
+            }
+            assertEquals(Map.of("alpha", 1, "beta", 1), Http.rooms(base), "two tabs of one user count once");
+        }
+    }
+
+    @Test
+    void healthReportsConnectionsAndRooms() {
+        try (WsClient a = WsClient.connect(Http.ws(base, "/ws/chat/alpha?name=a"))) {
+            a.awaitType("presence.members");
+            HttpResponse<String> r = Http.get(base, "/health");
+            assertEquals(200, r.statusCode());
+            Json health = Json.parse(r.body());
+            assertEquals("UP", health.str("status"));
+            assertEquals(1, health.integer("connections"));
+            assertEquals(1, health.integer("rooms"));
+        }
+    }
+
+    @Test
+    void plainGetOnTheEchoUrlAnswersTheMessageAsText() {
+        HttpResponse<String> r = Http.get(base, "/echo?message=hello%20%E4%BD%A0%E5%A5%BD");
+        assertEquals(200, r.statusCode());
+        assertEquals("hello 你好", r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertEquals(400, Http.get(base, "/echo").statusCode());
+    }
+
+    private void awaitConnections(int n) {
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (Http.health(base).integer("connections") != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " connections");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

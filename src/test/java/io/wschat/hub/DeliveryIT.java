@@ -1,0 +1,252 @@
+package io.wschat.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschat.support.Deployments;
+import io.wschat.support.Http;
+import io.wschat.support.Json;
+import io.wschat.support.WsClient;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Delivery under concurrency inside Tomcat: many senders, late joiners, a reader that stops reading,
+ * and thousands of connections coming and going.
+ */
+@ExtendWith(ArquillianExtension.class)
+class DeliveryIT {
+
+    /** Small enough that a stalled reader overflows quickly once the TCP buffers are full. */
+    static final int OUTBOX_BYTES = 256 * 1024;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWarWith("wschat.outboxBytes", String.valueOf(OUTBOX_BYTES));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @AfterEach
+    void shutdown() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        awaitTrue("registry empty", () -> {
+            Json h = Http.health(base);
+            return h.integer("connections") == 0 && h.integer("groups") == 0;
+        });
+    }
+
+    @Test
+    void twentyClientsTimesFiftyMessagesEveryoneGetsEverythingInSenderOrderOnce() throws Exception {
+        int clients = 20;
+        int perSender = 50;
+        List<WsClient> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                WsClient c = WsClient.connect(Http.ws(base, "/ws/chat/load?name=c" + i));
+                c.awaitType("presence.members");
+                all.add(c);
+            }
+            // Every client has seen everyone join, so no presence frame is still on its way.
+            for (int i = 0; i < clients; i++) {
+                int expectedJoins = clients - 1 - i;
+                for (int j = 0; j < expectedJoins; j++) {
+                    all.get(i).awaitType("presence.join");
+                }
+            }
+            List<Future<?>> senders = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                WsClient c = all.get(i);
+                int sender = i;
+                senders.add(pool.submit(() -> {
+                    for (int seq = 0; seq < perSender; seq++) {
+                        c.send("{\"message\":\"" + sender + ":" + seq + "\"}");
+                    }
+                }));
+            }
+            for (Future<?> f : senders) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            for (WsClient c : all) {
+                Map<String, Integer> lastSeqBySender = new HashMap<>();
+                for (int n = 0; n < clients * perSender; n++) {
+                    Json m = c.awaitType("chat.message");
+                    String[] parts = m.str("message").split(":");
+                    int seq = Integer.parseInt(parts[1]);
+                    Integer previous = lastSeqBySender.put(parts[0], seq);
+                    int expected = previous == null ? 0 : previous + 1;
+                    assertEquals(expected, seq, "per-sender order, no gap, no duplicate, from sender " + parts[0]);
+                    assertEquals("c" + parts[0], m.str("user"));
+                }
+                assertEquals(clients, lastSeqBySender.size());
+                lastSeqBySender.values().forEach(last -> assertEquals(perSender - 1, last));
+            }
+        } finally {
+            all.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void aReaderThatStopsReadingIsClosedAsSlowConsumerAndTheOthersGetEverything() throws Exception {
+        int writers = 3;
+        int perWriter = 300;
+        String payload = "x".repeat(16 * 1024); // 3 x 300 x 16 KiB = 14 MiB into every member's socket
+        List<WsClient> others = new ArrayList<>();
+        WsClient slow = WsClient.connect(Http.ws(base, "/ws/chat/big?name=slow"));
+        try {
+            slow.awaitType("presence.members");
+            for (int i = 0; i < writers; i++) {
+                WsClient c = WsClient.connect(Http.ws(base, "/ws/chat/big?name=w" + i));
+                c.awaitType("presence.members");
+                others.add(c);
+            }
+            long slowBefore = Http.health(base).integer("slowConsumersClosed");
+            slow.stopReading();
+
+            // The writers read as they write, keeping at most WINDOW rounds un-echoed, as a healthy
+            // chat client does; only the stalled reader falls behind.
+            int window = 2; // rounds: 2 x 3 x 16 KiB stays well inside a healthy reader's outbox
+            int[] baseline = others.stream().mapToInt(WsClient::received).toArray();
+            for (int seq = 0; seq < perWriter; seq++) {
+                for (int w = 0; w < writers; w++) {
+                    if (others.get(w).isClosed()) {
+                        throw new AssertionError("writer " + w + " was closed: " + others.get(w).awaitClose() + " at " + seq + " " + Http.health(base));
+                    }
+                    others.get(w).send("{\"message\":\"" + w + ":" + seq + ":" + payload + "\"}");
+                }
+                int echoedRounds = seq + 1 - window;
+                if (echoedRounds > 0) {
+                    for (int w = 0; w < writers; w++) {
+                        int ww = w;
+                        awaitTrue("writer " + w + " keeps up",
+                                () -> others.get(ww).received() - baseline[ww] >= echoedRounds * writers);
+                    }
+                }
+            }
+            for (WsClient c : others) {
+                int[] next = new int[writers];
+                for (int n = 0; n < writers * perWriter; n++) {
+                    String[] parts = c.awaitType("chat.message").str("message").split(":", 3);
+                    int w = Integer.parseInt(parts[0]);
+                    assertEquals(next[w]++, Integer.parseInt(parts[1]), "in order from writer " + w);
+                }
+            }
+            awaitTrue("the slow reader was closed as a slow consumer",
+                    () -> Http.health(base).integer("slowConsumersClosed") == slowBefore + 1);
+            awaitTrue("and left the room", () -> Http.rooms(base).get("big") == writers);
+            for (WsClient c : others) {
+                awaitTrue("every writer is told the slow reader left", () -> c.seen().stream()
+                        .filter(f -> f.startsWith("{\"type\":\"presence.leave\""))
+                        .anyMatch(f -> "slow".equals(Json.parse(f).str("user"))));
+            }
+        } finally {
+            others.forEach(WsClient::close);
+            slow.close();
+        }
+    }
+
+    @Test
+    void lateJoinersSeeHistoryThenLiveWithNoGapAndNoDuplicate() throws Exception {
+        int total = 400;
+        try (WsClient sender = WsClient.connect(Http.ws(base, "/ws/chat/hist?name=sender"))) {
+            sender.awaitType("presence.members");
+            Future<?> sending = pool.submit(() -> {
+                for (int seq = 1; seq <= total; seq++) {
+                    sender.send("{\"message\":\"" + seq + "\"}");
+                }
+            });
+            List<WsClient> joiners = new ArrayList<>();
+            try {
+                // Join while the sender is mid-stream: each join lands somewhere in the sequence.
+                for (int i = 0; i < 10; i++) {
+                    WsClient j = WsClient.connect(Http.ws(base, "/ws/chat/hist?name=j" + i));
+                    joiners.add(j);
+                }
+                sending.get(60, TimeUnit.SECONDS);
+                for (WsClient j : joiners) {
+                    j.awaitType("presence.members");
+                    int expected = -1;
+                    boolean live = false;
+                    while (expected != total) {
+                        Json m = j.awaitType("chat.message");
+                        int seq = Integer.parseInt(m.str("message"));
+                        if (m.flag("history")) {
+                            assertTrue(!live, "history comes before live messages");
+                        } else {
+                            live = true;
+                        }
+                        if (expected != -1) {
+                            assertEquals(expected + 1, seq, "no gap, no duplicate between history and live");
+                        }
+                        expected = seq;
+                    }
+                }
+            } finally {
+                joiners.forEach(WsClient::close);
+            }
+        }
+    }
+
+    @Test
+    void thousandsOfConnectJoinLeaveCyclesLeaveTheRegistryEmpty() throws Exception {
+        int cycles = 2400;
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int worker = w;
+            workers.add(pool.submit(() -> {
+                for (int i = worker; i < cycles; i += 4) {
+                    String path = switch (i % 3) {
+                        case 0 -> "/ws/chat/room" + (i % 7) + "?name=u" + (i % 11);
+                        case 1 -> "/ws/user" + (i % 5);
+                        default -> "/ws/";
+                    };
+                    try (WsClient c = WsClient.connect(Http.ws(base, path))) {
+                        if (i % 3 == 0) {
+                            c.awaitType("presence.members");
+                            c.send("{\"message\":\"m" + i + "\"}");
+                        } else {
+                            c.send("{\"message\":\"hi\",\"to_user\":\"user0\"}");
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        awaitTrue("every connection, room and user gone", () -> {
+            Json h = Http.health(base);
+            return h.integer("connections") == 0 && h.integer("groups") == 0 && h.integer("rooms") == 0;
+        });
+    }
+
+    private void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 2 * WsClient.TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what + "; health: " + Http.health(base));
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -80,6 +80,7 @@ export class ChatSession {
     this.direct = new ReconnectingSocket({
       url: () => directUrl(this.me),
       onFrame: (frame) => this.onDirectFrame(frame),
+      onState: (state) => this.view.setDirectState(state),
     }).start();
   }
 

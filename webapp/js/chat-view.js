@@ -85,6 +85,12 @@ export class ChatView {
     this.members.querySelectorAll('li').forEach((li) => this.drawMember(li));
   }
 
+  /** The private-message connection's state, shown as a dot by the name (and as its tooltip). */
+  setDirectState(state) {
+    this.me.dataset.direct = state;
+    this.me.title = `private messages: ${STATUS_TEXT[state] ?? state}`;
+  }
+
   /** state: idle | connecting | live | reconnecting | refused | closed */
   setStatus(state, detail = {}) {
     let text = STATUS_TEXT[state] ?? state;

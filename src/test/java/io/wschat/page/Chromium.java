@@ -3,6 +3,7 @@ package io.wschat.page;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -39,11 +40,11 @@ final class Chromium {
                 "width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
     }
 
+    /** Under target/, so that 'mvn clean' removes what Chromium leaves behind. */
     private static String freshProfile() {
         try {
-            File dir = Files.createTempDirectory("wschat-chromium").toFile();
-            dir.deleteOnExit();
-            return dir.getAbsolutePath();
+            Path parent = Files.createDirectories(Path.of("target", "chromium-profiles"));
+            return Files.createTempDirectory(parent, "profile").toAbsolutePath().toString();
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a Chromium profile directory", e);
         }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
 /**
@@ -50,6 +51,32 @@ public final class DevServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * For tests of clients that must survive a dropped connection: stops the HTTP connector, which
+     * closes every open socket at once (no WebSocket close frame, as when a proxy or the network
+     * fails), and refuses new ones until {@link #restoreConnections()}. The web application and its
+     * state (rooms, history) stay up.
+     */
+    public void cutConnections() throws LifecycleException {
+        tomcat.getConnector().stop();
+    }
+
+    /** Accepts connections again, on the same port, after {@link #cutConnections()}. */
+    public void restoreConnections() throws LifecycleException {
+        tomcat.getConnector().start();
+    }
+
+    /**
+     * Opens a second HTTP port onto the same application, which {@link #cutConnections()} leaves
+     * alone, so a test can keep a client (and with it a room's history) alive across a cut.
+     */
+    public int openSparePort() {
+        Connector spare = new Connector();
+        spare.setPort(0);
+        tomcat.getService().addConnector(spare); // starts it, the service being started
+        return spare.getLocalPort();
     }
 
     @Override

@@ -1,0 +1,91 @@
+// A WebSocket that comes back. When the connection drops it waits 0.5 s, 1 s, 2 s, 4 s … (never
+// more than maxDelayMs, with jitter so a room full of clients does not return in lock-step) and
+// connects again. It reports its state so the page can show it:
+//   connecting → live → reconnecting → connecting → live …   and   closed (by close() or a refusal).
+
+const POLICY_VIOLATION = 1008; // the server refuses a bad room or user name this way; retrying cannot help
+
+export class ReconnectingSocket {
+  /**
+   * @param url      function returning the address to connect to (asked again on every attempt,
+   *                 so a rename or a server-assigned name is kept across reconnects)
+   * @param onFrame  called with each parsed JSON frame
+   * @param onState  called with (state, detail); detail has attempt and delayMs while reconnecting
+   */
+  constructor({ url, onFrame, onState = () => {}, baseDelayMs = 500, maxDelayMs = 10000 }) {
+    this.url = url;
+    this.onFrame = onFrame;
+    this.onState = onState;
+    this.baseDelayMs = baseDelayMs;
+    this.maxDelayMs = maxDelayMs;
+    this.attempt = 0;
+    this.socket = null;
+    this.timer = null;
+    this.stopped = false;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+    return this;
+  }
+
+  get live() {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a JSON frame; false (nothing sent) if the connection is not open right now. */
+  send(frame) {
+    if (!this.live) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Closes for good: no reconnect. */
+  close() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close(1000, 'bye');
+    this.onState('closed', {});
+  }
+
+  connect() {
+    this.onState('connecting', { attempt: this.attempt });
+    const socket = new WebSocket(this.url());
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      this.attempt = 0; // the server answered: the next drop starts the backoff from the bottom
+      this.onState('live', {});
+    });
+    socket.addEventListener('message', (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return; // not one of our frames
+      }
+      this.onFrame(frame);
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket || this.stopped) return; // replaced or closed on purpose
+      this.socket = null;
+      if (event.code === POLICY_VIOLATION) {
+        this.stopped = true;
+        this.onState('refused', { reason: event.reason || 'refused by the server' });
+        return;
+      }
+      this.scheduleReconnect();
+    });
+    // 'error' is always followed by 'close', which does the work.
+  }
+
+  scheduleReconnect() {
+    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** this.attempt);
+    const delayMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    this.attempt += 1;
+    this.onState('reconnecting', { attempt: this.attempt, delayMs });
+    this.timer = setTimeout(() => this.connect(), delayMs);
+  }
+}

@@ -219,13 +219,19 @@ class DeliveryIT {
                         case 1 -> "/ws/user" + (i % 5);
                         default -> "/ws/";
                     };
+                    String step = "connect";
                     try (WsClient c = WsClient.connect(Http.ws(base, path))) {
                         if (i % 3 == 0) {
+                            step = "welcome";
                             c.awaitType("presence.members");
+                            step = "send";
                             c.send("{\"message\":\"m" + i + "\"}");
                         } else {
+                            step = "send";
                             c.send("{\"message\":\"hi\",\"to_user\":\"user0\"}");
                         }
+                    } catch (RuntimeException | AssertionError e) {
+                        throw new AssertionError("cycle " + i + " (" + path + ") failed at " + step, e);
                     }
                 }
                 return null;

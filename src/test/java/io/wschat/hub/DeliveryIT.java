@@ -207,6 +207,33 @@ class DeliveryIT {
     }
 
     @Test
+    void concurrentJoinersEachEndUpWithTheFullMemberListWithNoJoinMissedOrRepeated() throws Exception {
+        int clients = 20;
+        assertEquals("UP", Http.health(base).str("status"));
+        List<Future<WsClient>> joining = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            String name = "p" + i;
+            joining.add(pool.submit(() -> WsClient.connect(Http.ws(base, "/ws/chat/presence?name=" + name))));
+        }
+        List<WsClient> all = new ArrayList<>();
+        try {
+            for (Future<WsClient> f : joining) {
+                all.add(f.get(30, TimeUnit.SECONDS));
+            }
+            for (WsClient c : all) {
+                // The member list is a snapshot; every join after it must be announced exactly once.
+                java.util.Set<String> members = new java.util.HashSet<>(c.awaitType("presence.members").strings("members"));
+                while (members.size() < clients) {
+                    String joined = c.awaitType("presence.join").str("user");
+                    assertTrue(members.add(joined), joined + " announced although already listed: " + members);
+                }
+            }
+        } finally {
+            all.forEach(WsClient::close);
+        }
+    }
+
+    @Test
     void thousandsOfConnectJoinLeaveCyclesLeaveTheRegistryEmpty() throws Exception {
         int cycles = 2400;
         List<Future<?>> workers = new ArrayList<>();

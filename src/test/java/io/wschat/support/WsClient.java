@@ -30,6 +30,20 @@ public final class WsClient implements AutoCloseable {
     private volatile boolean reading = true;
     private WebSocket socket;
 
+    /** The server answered the upgrade request with an HTTP status instead of 101. */
+    public static final class HandshakeRefused extends RuntimeException {
+        private final int status;
+
+        HandshakeRefused(URI uri, int status, String body, Throwable cause) {
+            super("handshake to " + uri + " refused with HTTP " + status + ": " + body, cause);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     /** How the server ended the connection. */
     public record Closed(int code, String reason) {
     }
@@ -43,7 +57,14 @@ public final class WsClient implements AutoCloseable {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        try {
+            client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                throw new HandshakeRefused(uri, h.getResponse().statusCode(), String.valueOf(h.getResponse().body()), h);
+            }
+            throw e;
+        }
         return client;
     }
 

@@ -252,6 +252,11 @@ public final class RawWebSocket implements AutoCloseable {
         return next(WsClient.TIMEOUT);
     }
 
+    /** The next frame as it comes, pings included (nothing answered), within the deadline; null at end of stream. */
+    public Frame nextRaw() {
+        return readFrame(System.nanoTime() + WsClient.TIMEOUT.toNanos());
+    }
+
     /** The next text message (its fragments joined), skipping pongs; fails if the connection closes first. */
     public String nextText() {
         ByteArrayOutputStream message = null;

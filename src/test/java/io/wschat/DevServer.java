@@ -2,14 +2,23 @@ package io.wschat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.realm.MemoryRealm;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
 /**
  * The run command's server: a real Tomcat 10.1 (embedded) serving the packaged WAR at context root
  * {@code /}. {@code mvn -DskipTests package exec:java} starts it; tests start it on a free port.
+ *
+ * <p>With {@code -Dwschat.devUsers=src/test/resources/dev-users.xml} (a {@code tomcat-users.xml}-style
+ * file) it runs in {@code container} identity mode: HTTP BASIC over {@code /ws/*} and {@code GET /api/*}
+ * against those users, exactly what the README's {@code web.xml} snippet does on a stock Tomcat.
  */
 public final class DevServer implements AutoCloseable {
 
@@ -23,6 +32,15 @@ public final class DevServer implements AutoCloseable {
 
     /** Serves {@code war} on {@code port} (0 picks a free one) under {@code contextPath} ("" for root). */
     public static DevServer start(Path war, int port, String contextPath) throws Exception {
+        return start(war, port, contextPath, Map.of(), null);
+    }
+
+    /**
+     * As {@link #start(Path, int, String)}, with extra context-params (as in {@code web.xml}) and, if
+     * {@code users} is not null, container authentication against that users file.
+     */
+    public static DevServer start(Path war, int port, String contextPath, Map<String, String> contextParams,
+            Path users) throws Exception {
         if (!Files.isRegularFile(war)) {
             throw new IllegalStateException(war + " not found: run 'mvn package' first");
         }
@@ -40,6 +58,10 @@ public final class DevServer implements AutoCloseable {
         Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
         context.addServletMappingDecoded("/", "default");
         context.setParentClassLoader(DevServer.class.getClassLoader());
+        contextParams.forEach(context::addParameter);
+        if (users != null) {
+            requireLogin(context, users);
+        }
         tomcat.start();
         if (!context.getState().isAvailable()) {
             tomcat.stop();
@@ -47,6 +69,35 @@ public final class DevServer implements AutoCloseable {
             throw new LifecycleException("the web application failed to start; see the log above");
         }
         return new DevServer(tomcat, tomcat.getConnector().getLocalPort());
+    }
+
+    /**
+     * Container identity mode: the users file as the realm, BASIC authentication, and a constraint
+     * admitting any authenticated user to {@code /ws/*} and to reading {@code /api/*} (the push API
+     * keeps its bearer token, which BASIC would otherwise displace from the Authorization header).
+     */
+    private static void requireLogin(Context context, Path users) {
+        if (!Files.isRegularFile(users)) {
+            throw new IllegalArgumentException(users + " not found");
+        }
+        MemoryRealm realm = new MemoryRealm();
+        realm.setPathname(users.toAbsolutePath().toString());
+        context.setRealm(realm);
+        LoginConfig login = new LoginConfig();
+        login.setAuthMethod("BASIC");
+        login.setRealmName("wschat");
+        context.setLoginConfig(login);
+        SecurityConstraint constraint = new SecurityConstraint();
+        constraint.addAuthRole("**"); // any authenticated user, whatever the realm's roles
+        SecurityCollection ws = new SecurityCollection("websocket", "");
+        ws.addPattern("/ws/*");
+        constraint.addCollection(ws);
+        SecurityCollection api = new SecurityCollection("api-read", "");
+        api.addPattern("/api/*");
+        api.addMethod("GET");
+        constraint.addCollection(api);
+        context.addConstraint(constraint);
+        context.addParameter("wschat.identity", "container");
     }
 
     public int port() {
@@ -88,7 +139,8 @@ public final class DevServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path war = Path.of(args.length > 0 ? args[0] : "target/wschat.war");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
-        DevServer server = start(war, port, "");
+        String users = System.getProperty("wschat.devUsers");
+        DevServer server = start(war, port, "", Map.of(), users == null || users.isBlank() ? null : Path.of(users));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -97,7 +149,8 @@ public final class DevServer implements AutoCloseable {
             }
         }));
         System.out.println();
-        System.out.println("wschat is ready at http://localhost:" + server.port() + "/  (Ctrl+C stops it)");
+        System.out.println("wschat is ready at http://localhost:" + server.port() + "/  (Ctrl+C stops it)"
+                + (users == null || users.isBlank() ? "" : "; sign in as a user of " + users));
         server.tomcat.getServer().await();
     }
 

@@ -3,22 +3,29 @@ package io.wschat.app;
 import io.wschat.api.Messenger;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.hub.Heartbeat;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
 import io.wschat.layer.InMemoryChannelLayer;
+import io.wschat.security.ConnectionLimits;
+import io.wschat.security.HandshakeStamp;
+import io.wschat.security.Identity;
+import io.wschat.security.OriginPolicy;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
  * Everything one running chat server holds: settings, the registry, the channel layer, the
- * messenger and the threads that close connections.
+ * messenger, the handshake and connection limits, and every thread the application starts (the
+ * closers, the pinger and the one scheduler, which drives the heartbeat).
  *
  * <p>The container creates endpoint instances itself, so they find the runtime through one static
  * reference, {@link #current()}, set when the web application starts ({@link ChatLifecycle}) and
@@ -29,6 +36,9 @@ public final class ChatRuntime implements AutoCloseable {
     static final CloseReason GOING_AWAY =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
 
+    /** Every thread this runtime starts has a name beginning with this. */
+    public static final String THREAD_PREFIX = "wschat-";
+
     private static final Logger LOG = Logger.getLogger(ChatRuntime.class.getName());
     private static volatile ChatRuntime current;
 
@@ -37,13 +47,26 @@ public final class ChatRuntime implements AutoCloseable {
     private final ChannelLayer layer;
     private final Messenger messenger;
     private final ExecutorService closer;
+    private final ExecutorService control;
+    private final ScheduledExecutorService scheduler;
+    private final ConnectionLimits limits;
+    private final OriginPolicy originPolicy;
+    private final HandshakeStamp handshakeStamp = new HandshakeStamp();
 
     private ChatRuntime(Settings settings) {
         this.settings = settings;
         this.registry = new Registry(settings.historySize());
         this.layer = new InMemoryChannelLayer(registry);
         this.messenger = new Messenger(layer, Clock.systemUTC());
-        this.closer = Executors.newFixedThreadPool(2, daemonThreads("wschat-closer-"));
+        this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
+        this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
+        this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
+        this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+        long interval = settings.pingIntervalMillis();
+        scheduler.scheduleWithFixedDelay(
+                new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
+                interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** Starts the runtime and makes it {@link #current()}. */
@@ -63,6 +86,11 @@ public final class ChatRuntime implements AutoCloseable {
         return r;
     }
 
+    /** The running runtime, or null (for the handshake filter, which may see requests while none runs). */
+    public static ChatRuntime currentOrNull() {
+        return current;
+    }
+
     public Settings settings() {
         return settings;
     }
@@ -75,16 +103,38 @@ public final class ChatRuntime implements AutoCloseable {
         return messenger;
     }
 
-    /** Wraps a newly opened session: its outbox, its registry entry. */
-    public Connection connect(Session session, String name) {
-        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, registry::countSlowConsumer);
-        Connection c = new Connection(session.getId(), name, outbox);
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    public OriginPolicy originPolicy() {
+        return originPolicy;
+    }
+
+    public HandshakeStamp handshakeStamp() {
+        return handshakeStamp;
+    }
+
+    /**
+     * Wraps a newly opened session: takes its connection slot, creates its outbox and registers it.
+     * Returns null when the connection limits are reached (a burst of handshakes got past the filter's
+     * check together); the caller closes the session.
+     */
+    public Connection connect(Session session, Identity identity, String clientAddress) {
+        if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
+            return null;
+        }
+        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer);
+        Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
+                System.nanoTime());
         registry.register(c);
         return c;
     }
 
+    /** Unregisters the connection and gives its slot back. */
     public void disconnect(Connection c) {
         registry.unregister(c);
+        limits.release(c.clientAddress());
     }
 
     /** Closes every client with 1001 "going away", waits a bounded time, and stops every thread. */
@@ -95,15 +145,23 @@ public final class ChatRuntime implements AutoCloseable {
                 current = null;
             }
         }
+        scheduler.shutdownNow(); // no more pings
         registry.closeAll(GOING_AWAY);
         closer.shutdown();
+        control.shutdown();
         try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.closeTimeoutSeconds());
             if (!closer.awaitTermination(settings.closeTimeoutSeconds(), TimeUnit.SECONDS)) {
                 LOG.warning("connections still closing after " + settings.closeTimeoutSeconds() + " s; abandoning them");
                 closer.shutdownNow();
             }
+            if (!control.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                control.shutdownNow();
+            }
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             closer.shutdownNow();
+            control.shutdownNow();
             Thread.currentThread().interrupt();
         }
         layer.close();

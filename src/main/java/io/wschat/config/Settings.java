@@ -1,5 +1,7 @@
 package io.wschat.config;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -12,26 +14,76 @@ import java.util.function.Function;
  * property, then as an environment variable (upper case, dots and camel humps become underscores:
  * {@code WSCHAT_MAX_MESSAGE_BYTES}), then as a {@code context-param} in {@code web.xml}; otherwise the
  * default applies. The README lists every key.
+ *
+ * @param identity                 who a connection is: {@code open} (names are claimed) or {@code container}
+ *                                 (the container's authenticated user, nothing else)
+ * @param allowedOrigins           origins allowed to open a WebSocket; empty means the server's own origin
+ *                                 (the request's Host), {@code *} means any
+ * @param allowMissingOrigin       whether a handshake without an Origin header (a non-browser client) is admitted
+ * @param maxConnections           open WebSocket connections in total
+ * @param maxConnectionsPerAddress open WebSocket connections per client IP address
+ * @param messagesPerSecond        the sustained inbound message rate one connection may use
+ * @param messageBurst             how many messages a connection may send at once before the rate applies
+ * @param floodStrikes             refused (over-rate) messages after which the connection is closed with 1008
+ * @param pingIntervalMillis       how often the server pings each connection
+ * @param pongTimeoutMillis        how long past a ping interval a connection may stay without a pong
  */
 public record Settings(
         int maxMessageBytes,
         long outboxBytes,
         int historySize,
         String pushToken,
-        int closeTimeoutSeconds) {
+        int closeTimeoutSeconds,
+        IdentityMode identity,
+        List<String> allowedOrigins,
+        boolean allowMissingOrigin,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        double messagesPerSecond,
+        int messageBurst,
+        int floodStrikes,
+        long pingIntervalMillis,
+        long pongTimeoutMillis) {
 
     public static final String MAX_MESSAGE_BYTES = "wschat.maxMessageBytes";
     public static final String OUTBOX_BYTES = "wschat.outboxBytes";
     public static final String HISTORY_SIZE = "wschat.historySize";
     public static final String PUSH_TOKEN = "wschat.pushToken";
     public static final String CLOSE_TIMEOUT_SECONDS = "wschat.closeTimeoutSeconds";
+    public static final String IDENTITY = "wschat.identity";
+    public static final String ALLOWED_ORIGINS = "wschat.allowedOrigins";
+    public static final String ALLOW_MISSING_ORIGIN = "wschat.allowMissingOrigin";
+    public static final String MAX_CONNECTIONS = "wschat.maxConnections";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "wschat.maxConnectionsPerAddress";
+    public static final String MESSAGES_PER_SECOND = "wschat.messagesPerSecond";
+    public static final String MESSAGE_BURST = "wschat.messageBurst";
+    public static final String FLOOD_STRIKES = "wschat.floodStrikes";
+    public static final String PING_INTERVAL_MILLIS = "wschat.pingIntervalMillis";
+    public static final String PONG_TIMEOUT_MILLIS = "wschat.pongTimeoutMillis";
+
+    /** How connections get their identity. */
+    public enum IdentityMode {
+        /** Demo mode: names come from the client (or are generated). */
+        OPEN,
+        /** The container authenticates; the user principal is the only identity. */
+        CONTAINER
+    }
 
     public Settings {
         require(maxMessageBytes >= 1, MAX_MESSAGE_BYTES + " must be at least 1");
         require(outboxBytes >= 1, OUTBOX_BYTES + " must be at least 1");
         require(historySize >= 0, HISTORY_SIZE + " must not be negative");
         require(closeTimeoutSeconds >= 1, CLOSE_TIMEOUT_SECONDS + " must be at least 1");
+        require(maxConnections >= 1, MAX_CONNECTIONS + " must be at least 1");
+        require(maxConnectionsPerAddress >= 1, MAX_CONNECTIONS_PER_ADDRESS + " must be at least 1");
+        require(messagesPerSecond > 0, MESSAGES_PER_SECOND + " must be positive");
+        require(messageBurst >= 1, MESSAGE_BURST + " must be at least 1");
+        require(floodStrikes >= 1, FLOOD_STRIKES + " must be at least 1");
+        require(pingIntervalMillis >= 10, PING_INTERVAL_MILLIS + " must be at least 10");
+        require(pongTimeoutMillis >= 10, PONG_TIMEOUT_MILLIS + " must be at least 10");
         pushToken = pushToken == null || pushToken.isBlank() ? null : pushToken;
+        identity = identity == null ? IdentityMode.OPEN : identity;
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     }
 
     public static Settings defaults() {
@@ -47,7 +99,17 @@ public record Settings(
                 longValue(lookup, OUTBOX_BYTES, 1024 * 1024),
                 intValue(lookup, HISTORY_SIZE, 50),
                 lookup.apply(PUSH_TOKEN),
-                intValue(lookup, CLOSE_TIMEOUT_SECONDS, 5));
+                intValue(lookup, CLOSE_TIMEOUT_SECONDS, 5),
+                identityValue(lookup.apply(IDENTITY)),
+                listValue(lookup.apply(ALLOWED_ORIGINS)),
+                booleanValue(lookup, ALLOW_MISSING_ORIGIN, false),
+                intValue(lookup, MAX_CONNECTIONS, 10_000),
+                intValue(lookup, MAX_CONNECTIONS_PER_ADDRESS, 100),
+                doubleValue(lookup, MESSAGES_PER_SECOND, 10),
+                intValue(lookup, MESSAGE_BURST, 20),
+                intValue(lookup, FLOOD_STRIKES, 20),
+                longValue(lookup, PING_INTERVAL_MILLIS, 30_000),
+                longValue(lookup, PONG_TIMEOUT_MILLIS, 10_000));
     }
 
     /** Settings from a plain map, for tests and embedding. Unset keys take their defaults. */
@@ -71,6 +133,48 @@ public record Settings(
             }
         }
         return null;
+    }
+
+    private static IdentityMode identityValue(String raw) {
+        if (raw == null) {
+            return IdentityMode.OPEN;
+        }
+        try {
+            return IdentityMode.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(IDENTITY + " must be 'open' or 'container', got '" + raw + "'", e);
+        }
+    }
+
+    private static List<String> listValue(String raw) {
+        if (raw == null) {
+            return List.of();
+        }
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static boolean booleanValue(Function<String, String> lookup, String key, boolean fallback) {
+        String raw = lookup.apply(key);
+        if (raw == null) {
+            return fallback;
+        }
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+        };
+    }
+
+    private static double doubleValue(Function<String, String> lookup, String key, double fallback) {
+        String raw = lookup.apply(key);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + raw + "'", e);
+        }
     }
 
     private static int intValue(Function<String, String> lookup, String key, int fallback) {

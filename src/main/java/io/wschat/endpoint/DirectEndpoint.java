@@ -5,8 +5,9 @@ import io.wschat.protocol.DirectRequest;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frames;
 import io.wschat.protocol.Inbound;
-import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
+import io.wschat.security.Identity;
+import io.wschat.security.ScopeCapture;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -15,12 +16,13 @@ import jakarta.websocket.server.ServerEndpoint;
 
 /**
  * {@code /ws/{username}}: point-to-point messages. The path names the connection's user; a user may
- * have several connections (tabs), and each gets every message sent to that user.
+ * have several connections (tabs), and each gets every message sent to that user. In
+ * {@code container} identity mode the path must name the signed-in user.
  */
-@ServerEndpoint("/ws/{username}")
+@ServerEndpoint(value = "/ws/{username}", configurator = ScopeCapture.class)
 public class DirectEndpoint extends ConnectionEndpoint {
 
-    @ServerEndpoint("/ws/{username}/")
+    @ServerEndpoint(value = "/ws/{username}/", configurator = ScopeCapture.class)
     public static class WithSlash extends DirectEndpoint {
     }
 
@@ -28,13 +30,11 @@ public class DirectEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session, @PathParam("username") String username) {
-        if (!Names.isValid(username)) {
-            refuse(session, "invalid username");
-            return;
+        // In container mode only the signed-in user's own name (else 1008); in open mode any valid name.
+        if (open(session, (mode, scope) -> Identity.forUser(mode, scope, username))) {
+            this.username = username;
+            runtime.registry().join(GroupKey.user(username), connection);
         }
-        this.username = username;
-        open(session, username);
-        runtime.registry().join(GroupKey.user(username), connection);
     }
 
     @OnMessage

@@ -1,6 +1,8 @@
 package io.wschat.endpoint;
 
 import io.wschat.protocol.Frame;
+import io.wschat.security.Identity;
+import io.wschat.security.ScopeCapture;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -10,16 +12,16 @@ import jakarta.websocket.server.ServerEndpoint;
  * {@code /echo}: echoes every text frame until the client closes. A plain {@code GET /echo?message=x}
  * on the same URL is answered by {@link io.wschat.http.EchoServlet}.
  */
-@ServerEndpoint("/echo")
+@ServerEndpoint(value = "/echo", configurator = ScopeCapture.class)
 public class EchoEndpoint extends ConnectionEndpoint {
 
-    @ServerEndpoint("/echo/")
+    @ServerEndpoint(value = "/echo/", configurator = ScopeCapture.class)
     public static class WithSlash extends EchoEndpoint {
     }
 
     @OnOpen
     public void onOpen(Session session) {
-        open(session, "echo");
+        open(session, Identity::anonymous);
     }
 
     @OnMessage

@@ -1,20 +1,22 @@
 package io.wschat.endpoint;
 
 import io.wschat.protocol.Frame;
-import jakarta.websocket.CloseReason;
+import io.wschat.security.Identity;
+import io.wschat.security.ScopeCapture;
 import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 /** {@code /echo_once}: echoes the first text frame, then closes with 1000. */
-@ServerEndpoint("/echo_once")
+@ServerEndpoint(value = "/echo_once", configurator = ScopeCapture.class)
 public class EchoOnceEndpoint extends ConnectionEndpoint {
 
     static final CloseReason DONE = new CloseReason(CloseCodes.NORMAL_CLOSURE, "echoed once");
 
-    @ServerEndpoint("/echo_once/")
+    @ServerEndpoint(value = "/echo_once/", configurator = ScopeCapture.class)
     public static class WithSlash extends EchoOnceEndpoint {
     }
 
@@ -22,7 +24,7 @@ public class EchoOnceEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session) {
-        open(session, "echo");
+        open(session, Identity::anonymous);
     }
 
     @OnMessage

@@ -5,21 +5,21 @@ import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.security.Identity;
+import io.wschat.security.ScopeCapture;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-import java.util.Optional;
 
 /** {@code /ws/chat/{room}}: room chat with presence, history and the {@code /name} command. */
-@ServerEndpoint("/ws/chat/{room}")
+@ServerEndpoint(value = "/ws/chat/{room}", configurator = ScopeCapture.class)
 public class RoomChatEndpoint extends ConnectionEndpoint {
 
     static final String RENAME = "/name";
 
     /** The articles' clients add a trailing slash. */
-    @ServerEndpoint("/ws/chat/{room}/")
+    @ServerEndpoint(value = "/ws/chat/{room}/", configurator = ScopeCapture.class)
     public static class WithSlash extends RoomChatEndpoint {
     }
 
@@ -31,14 +31,10 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             refuse(session, "invalid room name");
             return;
         }
-        Optional<String> name = Identity.displayName(session);
-        if (name.isEmpty()) {
-            refuse(session, "invalid name parameter");
-            return;
+        if (open(session, Identity::forRoom)) {
+            this.room = room;
+            runtime.registry().joinRoom(room, connection);
         }
-        this.room = room;
-        open(session, name.get());
-        runtime.registry().joinRoom(room, connection);
     }
 
     @OnMessage
@@ -59,6 +55,9 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
     }
 
     private void rename(String newName) throws ProtocolException {
+        if (identity.fixed()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "names come from your login here; /name is off");
+        }
         if (newName.isEmpty()) {
             throw new ProtocolException(ErrorCode.INVALID_NAME, "usage: /name NEW");
         }

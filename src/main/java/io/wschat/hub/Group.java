@@ -63,6 +63,16 @@ final class Group {
         return false;
     }
 
+    /** True if a member other than {@code c}, and not the same person as {@code c}, goes by {@code name}. */
+    synchronized boolean isTakenByAnotherPerson(String name, Connection c) {
+        for (Connection m : members) {
+            if (m != c && m.name().equals(name) && !m.person().equals(c.person())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized List<ChatMessage> history() {
         return new ArrayList<>(history);
     }

@@ -5,6 +5,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -26,6 +27,10 @@ import java.util.logging.Logger;
  * <p>When a reader stops reading, its queue grows. Past {@code limitBytes} the connection is a slow
  * consumer: its queue is dropped and it is closed with 1008 "slow consumer", so it costs the others
  * nothing more. Closing can block on a dead socket, so it happens on the {@code closer} executor.
+ *
+ * <p>Pings go through the same queue ({@link #offerPing}), so the heartbeat never writes to a session
+ * while a message is being sent. The WebSocket API has no asynchronous ping, so the ping itself is
+ * sent on the {@code control} executor, never on the thread that happened to pump the queue.
  */
 public final class Outbox {
 
@@ -43,21 +48,35 @@ public final class Outbox {
     private final Session session;
     private final long limitBytes;
     private final Executor closer;
+    private final Executor control;
     private final Runnable onSlowConsumer;
     private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
 
-    /** A queued frame, or (frame null) the close that follows everything queued before it. */
+    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("wschat".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    /** A queued frame, a ping (both null), or (frame null) the close that follows everything queued before it. */
     private record Item(Frame frame, CloseReason close) {
+        static final Item PING = new Item(null, null);
     }
 
-    public Outbox(Session session, long limitBytes, Executor closer, Runnable onSlowConsumer) {
+    public Outbox(Session session, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer) {
         this.session = session;
         this.limitBytes = limitBytes;
         this.closer = closer;
+        this.control = control;
         this.onSlowConsumer = onSlowConsumer;
+    }
+
+    /** Queues a ping, unless one is still waiting to go out (a stuck connection does not collect pings). */
+    public void offerPing() {
+        if (!closed.get() && pingQueued.compareAndSet(false, true)) {
+            queue.add(Item.PING);
+            pump();
+        }
     }
 
     /**
@@ -123,10 +142,12 @@ public final class Outbox {
                 Item next = queue.poll();
                 if (next == null) {
                     sending.set(false);
-                } else if (next.frame() == null) {
+                } else if (next.frame() == null && next.close() != null) {
                     closeNow(next.close()); // leaves sending set: nothing may follow a close
                 } else if (closed.get()) {
                     sending.set(false);
+                } else if (next == Item.PING) {
+                    ping();
                 } else {
                     send(next.frame());
                 }
@@ -141,6 +162,26 @@ public final class Outbox {
             session.getAsyncRemote().sendText(frame.text(), result -> sent(frame, result));
         } catch (RuntimeException e) {
             sent(frame, new SendResult(e));
+        }
+    }
+
+    private void ping() {
+        Runnable ping = () -> {
+            pingQueued.set(false);
+            try {
+                session.getAsyncRemote().sendPing(PING_PAYLOAD.duplicate());
+            } catch (IOException | RuntimeException e) {
+                // A peer that cannot take a ping is gone; the heartbeat closes it when its pong is overdue.
+                LOG.log(Level.FINE, "ping failed", e);
+            }
+            sending.set(false);
+            pump();
+        };
+        try {
+            control.execute(ping);
+        } catch (RejectedExecutionException e) {
+            pingQueued.set(false);
+            sending.set(false); // shutting down: no more pings
         }
     }
 

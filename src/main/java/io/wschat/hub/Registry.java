@@ -91,11 +91,16 @@ public final class Registry {
      * Adds the connection to the room and, in the room's order, sends it: a welcome with its name,
      * the member list, then the history; everyone else is told of a new member (not of a second
      * tab of a member already there).
+     *
+     * <p>A name another person already goes by in the room is not shared: the newcomer becomes
+     * {@code name-2} (or {@code -3}, ...) and learns it from the welcome. The same person (see
+     * {@link Connection#person()}) with the same name is a second tab of one member.
      */
     public void joinRoom(String room, Connection c) {
         groups.compute(GroupKey.room(room), (k, g) -> {
             Group group = g != null ? g : new Group(k, historySize);
             synchronized (group) {
+                c.rename(unusedName(group, c, c.name()));
                 boolean newName = !group.hasOtherMemberNamed(c.name(), c);
                 group.add(c);
                 c.send(Frames.welcome(room, c.name()));
@@ -131,6 +136,7 @@ public final class Registry {
             return;
         }
         synchronized (group) {
+            newName = unusedName(group, c, newName);
             String old = c.name();
             if (old.equals(newName)) {
                 c.send(Frames.welcome(room, newName));
@@ -151,6 +157,23 @@ public final class Registry {
                 if (!newExists) {
                     group.deliver(Frames.joined(room, newName));
                 }
+            }
+        }
+    }
+
+    /** {@code wanted}, or the first of {@code wanted-2}, {@code wanted-3}, ... that no other person in the group uses. */
+    static String unusedName(Group group, Connection c, String wanted) {
+        if (!group.isTakenByAnotherPerson(wanted, c)) {
+            return wanted;
+        }
+        for (int i = 2; ; i++) {
+            String suffix = "-" + i;
+            int room = io.wschat.protocol.Names.MAX_LENGTH - suffix.length();
+            String base = wanted.codePointCount(0, wanted.length()) <= room ? wanted
+                    : wanted.substring(0, wanted.offsetByCodePoints(0, room));
+            String candidate = base + suffix;
+            if (!group.isTakenByAnotherPerson(candidate, c)) {
+                return candidate;
             }
         }
     }

@@ -15,7 +15,11 @@ public enum ErrorCode {
     /** A room or user name breaks the naming rule. */
     INVALID_NAME("invalid_name"),
     /** The target user of a direct message has no open connection. */
-    USER_OFFLINE("user_offline");
+    USER_OFFLINE("user_offline"),
+    /** The connection sent messages faster than its allowance; this one was dropped. */
+    RATE_LIMITED("rate_limited"),
+    /** The action is not allowed in this configuration (e.g. renaming when names come from the login). */
+    FORBIDDEN("forbidden");
 
     private final String wire;
 

@@ -1,10 +1,9 @@
 package io.wschat.protocol;
 
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 
 /**
@@ -36,11 +35,23 @@ public final class Inbound {
 
     private static JsonObject object(String text) throws ProtocolException {
         JsonValue value;
-        try (JsonReader reader = Json.READERS.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            // JsonParsingException is a JsonException; a nesting or number limit hit in Parsson is too.
+        try (JsonParser parser = Json.PROVIDER.createParser(new StringReader(text))) {
+            if (!parser.hasNext()) {
+                throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: empty");
+            }
+            parser.next();
+            value = parser.getValue();
+            // One value per frame: anything after it (a second object, garbage) makes the frame invalid.
+            if (parser.hasNext()) {
+                throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: content after the value");
+            }
+        } catch (RuntimeException e) {
+            // Parsing errors and Parsson's own limits (nesting depth 1000: a plain RuntimeException; digits
+            // in a number) are all the client's: an error frame, never a dropped connection.
             throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: " + brief(e.getMessage()));
+        } catch (StackOverflowError e) {
+            // Deep nesting on a parser without a depth limit: refuse the frame, keep the connection.
+            throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: nested too deeply");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ProtocolException(ErrorCode.NOT_AN_OBJECT, "expected a JSON object, got " + value.getValueType());

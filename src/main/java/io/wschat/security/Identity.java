@@ -1,35 +1,86 @@
 package io.wschat.security;
 
+import io.wschat.config.Settings.IdentityMode;
 import io.wschat.protocol.Names;
-import jakarta.websocket.Session;
-import java.security.Principal;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Who a connection is: the container's authenticated user, else the {@code name} query parameter, else a guest name. */
-public final class Identity {
+/**
+ * Who a connection is, decided once from its handshake scope.
+ *
+ * <ul>
+ * <li>{@code open} (the default, a demo): the display name is the {@code name} query parameter, or a
+ *     generated guest name; {@code /ws/{username}} is whoever the path says. The "person" behind a
+ *     connection is its client address, which is how a room tells a second tab (same name, same
+ *     address: one member) from someone else who picked a taken name (another address: they get a
+ *     suffix, see {@link io.wschat.hub.Registry#joinRoom}).
+ * <li>{@code container}: the container authenticated the handshake (a {@code security-constraint});
+ *     the user principal's name is the only identity, the person is the principal, {@code name} is
+ *     ignored, renaming is refused and {@code /ws/{username}} must be the principal's own name.
+ * </ul>
+ *
+ * @param name   the display name to start with
+ * @param person what tells people apart: the client address ({@code open}) or the principal ({@code container})
+ * @param fixed  whether the name may not be changed ({@code container} mode)
+ */
+public record Identity(String name, String person, boolean fixed) {
 
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
 
-    private Identity() {
+    /** Why a handshake cannot be given an identity; the endpoint closes with 1008 and this reason. */
+    public static final class Refused extends Exception {
+        public Refused(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
-    /**
-     * The display name for a new connection, or empty if the client asked for a name that breaks
-     * the naming rule (the caller refuses the connection).
-     */
-    public static Optional<String> displayName(Session session) {
-        Principal principal = session.getUserPrincipal();
-        if (principal != null && principal.getName() != null) {
-            return Optional.of(principal.getName());
+    /** The identity of a room connection: the principal, or the {@code name} parameter, or a guest name. */
+    public static Identity forRoom(IdentityMode mode, HandshakeScope scope) throws Refused {
+        if (mode == IdentityMode.CONTAINER) {
+            return authenticated(scope);
         }
-        List<String> asked = session.getRequestParameterMap().get("name");
-        if (asked != null && !asked.isEmpty() && !asked.get(0).isEmpty()) {
-            String name = asked.get(0);
-            return Names.isValid(name) ? Optional.of(name) : Optional.empty();
+        String asked = scope.queryParam("name");
+        if (asked != null && !asked.isEmpty()) {
+            if (!Names.isValid(asked)) {
+                throw new Refused("invalid name parameter");
+            }
+            return new Identity(asked, scope.clientAddress(), false);
         }
-        return Optional.of(guestName());
+        return new Identity(guestName(), scope.clientAddress(), false);
+    }
+
+    /** The identity of a {@code /ws/{username}} connection; in {@code container} mode only one's own name. */
+    public static Identity forUser(IdentityMode mode, HandshakeScope scope, String username) throws Refused {
+        if (!Names.isValid(username)) {
+            throw new Refused("invalid username");
+        }
+        if (mode == IdentityMode.CONTAINER) {
+            Identity me = authenticated(scope);
+            if (!me.name().equals(username)) {
+                throw new Refused("signed in as another user than " + username);
+            }
+            return me;
+        }
+        return new Identity(username, scope.clientAddress(), false);
+    }
+
+    /** A connection without a name of its own (broadcast, echo): the principal if any, else a guest. */
+    public static Identity anonymous(IdentityMode mode, HandshakeScope scope) throws Refused {
+        if (mode == IdentityMode.CONTAINER) {
+            return authenticated(scope);
+        }
+        return new Identity(guestName(), scope.clientAddress(), false);
+    }
+
+    private static Identity authenticated(HandshakeScope scope) throws Refused {
+        String principal = scope.principal();
+        if (principal == null) {
+            // Fail closed: container mode without a security-constraint over the endpoint is a misconfiguration.
+            throw new Refused("authentication required");
+        }
+        if (!Names.isValid(principal)) {
+            throw new Refused("the signed-in user's name cannot be shown in a room");
+        }
+        return new Identity(principal, principal, true);
     }
 
     public static String guestName() {

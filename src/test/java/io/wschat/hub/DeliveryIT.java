@@ -37,7 +37,9 @@ class DeliveryIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWarWith("wschat.outboxBytes", String.valueOf(OUTBOX_BYTES));
+        // Load, not abuse: these clients send faster than the per-connection rate limit a person needs.
+        return Deployments.builtWarWith("wschat.outboxBytes", String.valueOf(OUTBOX_BYTES),
+                "wschat.messagesPerSecond", "100000", "wschat.messageBurst", "100000");
     }
 
     @ArquillianResource

@@ -51,11 +51,25 @@ public final class WsClient implements AutoCloseable {
     private WsClient() {
     }
 
+    /**
+     * Connects as a page served by the same server would: with {@code Origin} set to the URI's own
+     * origin, unless the headers name an Origin themselves (a null value sends none, as a non-browser
+     * client does).
+     */
     public static WsClient connect(URI uri, String... headers) {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        boolean originGiven = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
+            if (headers[i].equalsIgnoreCase("Origin")) {
+                originGiven = true;
+            }
+            if (headers[i + 1] != null) {
+                builder.header(headers[i], headers[i + 1]);
+            }
+        }
+        if (!originGiven) {
+            builder.header("Origin", ownOrigin(uri));
         }
         try {
             client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
@@ -66,6 +80,12 @@ public final class WsClient implements AutoCloseable {
             throw e;
         }
         return client;
+    }
+
+    /** {@code ws://host:port/x} → {@code http://host:port}: the origin of a page served by that server. */
+    public static String ownOrigin(URI uri) {
+        String scheme = uri.getScheme().equals("wss") ? "https" : "http";
+        return scheme + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
     }
 
     /** Tries to connect; returns the failure instead of throwing (for handshakes that must be refused). */

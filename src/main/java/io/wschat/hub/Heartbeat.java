@@ -1,0 +1,45 @@
+package io.wschat.hub;
+
+import jakarta.websocket.CloseReason;
+import java.util.function.LongSupplier;
+
+/**
+ * Finds dead connections: pings every connection each interval and closes those whose pongs stopped.
+ *
+ * <p>Why: a client that vanished without closing (a laptop lid, a dropped mobile network) leaves a
+ * half-open TCP connection that costs a slot and memory until the OS gives up, hours later; and
+ * proxies drop idle connections (nginx after 60 s), so a steady ping shorter than that also keeps
+ * live ones open. Browsers and most clients answer pings by themselves.
+ *
+ * <p>A connection is closed with 1001 "no pong" once it has not sent a pong for
+ * {@code interval + timeout}; since the check runs once per interval, that happens at most one interval
+ * later. Pings are queued in each connection's {@link Outbox}, never written from this thread.
+ */
+public final class Heartbeat implements Runnable {
+
+    static final CloseReason NO_PONG = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no pong");
+
+    private final Registry registry;
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final LongSupplier nanoClock;
+
+    public Heartbeat(Registry registry, long intervalMillis, long timeoutMillis, LongSupplier nanoClock) {
+        this.registry = registry;
+        this.intervalNanos = intervalMillis * 1_000_000L;
+        this.timeoutNanos = timeoutMillis * 1_000_000L;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public void run() {
+        long now = nanoClock.getAsLong();
+        for (Connection c : registry.connections()) {
+            if (now - c.lastPongNanos() > intervalNanos + timeoutNanos) {
+                c.abort(NO_PONG);
+            } else {
+                c.ping();
+            }
+        }
+    }
+}

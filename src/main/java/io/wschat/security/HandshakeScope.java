@@ -1,0 +1,104 @@
+package io.wschat.security;
+
+import jakarta.websocket.Session;
+import java.security.Principal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What one handshake said (the "scope" of ASGI servers): who, from where, with which headers, query
+ * and path parameters. Captured once per connection by {@link ScopeCapture}, immutable, and held by
+ * that connection's endpoint instance only.
+ *
+ * <p>Credentials ({@code Authorization}, {@code Cookie}) are left out: nothing needs them after the
+ * handshake, and a long-lived connection should not keep them in memory.
+ *
+ * @param principal      the authenticated user's name, or null
+ * @param clientAddress  the client's IP address as the handshake filter saw it, or
+ *                       {@link ConnectionLimits#UNKNOWN_ADDRESS} where no filter ran
+ * @param origin         the Origin header, or null
+ * @param requestUri     the handshake's request URI
+ * @param headers        request headers, names in lower case
+ * @param query          query parameters
+ * @param pathParameters the endpoint path's parameters (e.g. {@code room})
+ */
+public record HandshakeScope(
+        String principal,
+        String clientAddress,
+        String origin,
+        String requestUri,
+        Map<String, List<String>> headers,
+        Map<String, List<String>> query,
+        Map<String, String> pathParameters) {
+
+    /** The user-properties key {@link ScopeCapture} stores the scope under. */
+    public static final String KEY = HandshakeScope.class.getName();
+
+    private static final Set<String> NOT_KEPT = Set.of("authorization", "cookie", HandshakeStamp.HEADER.toLowerCase(Locale.ROOT));
+
+    public HandshakeScope {
+        clientAddress = clientAddress == null ? ConnectionLimits.UNKNOWN_ADDRESS : clientAddress;
+        headers = copyHeaders(headers);
+        query = query == null ? Map.of() : copy(query);
+        pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
+    }
+
+    /**
+     * The scope of an open session: the one captured at its handshake, completed with the session's
+     * path parameters. Where the endpoint was deployed without {@link ScopeCapture}, what the session
+     * itself knows (principal, query) with an unknown address.
+     *
+     * @throws IllegalStateException if the captured scope names another user than the session: the
+     *         container handed one handshake's data to another connection, and it must not be served
+     */
+    public static HandshakeScope of(Session session) {
+        Principal p = session.getUserPrincipal();
+        String sessionPrincipal = p == null ? null : p.getName();
+        Object captured = session.getUserProperties().get(KEY);
+        HandshakeScope scope = captured instanceof HandshakeScope s ? s
+                : new HandshakeScope(sessionPrincipal, null, null, String.valueOf(session.getRequestURI()),
+                        Map.of(), session.getRequestParameterMap(), null);
+        if (!java.util.Objects.equals(scope.principal(), sessionPrincipal)) {
+            throw new IllegalStateException("handshake scope of user " + scope.principal()
+                    + " found on a session of user " + sessionPrincipal);
+        }
+        return scope.withPathParameters(session.getPathParameters());
+    }
+
+    public HandshakeScope withPathParameters(Map<String, String> params) {
+        return new HandshakeScope(principal, clientAddress, origin, requestUri, headers, query, params);
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String queryParam(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static Map<String, List<String>> copyHeaders(Map<String, List<String>> raw) {
+        if (raw == null) {
+            return Map.of();
+        }
+        Map<String, List<String>> kept = new TreeMap<>();
+        raw.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_KEPT.contains(lower) && values != null) {
+                kept.merge(lower, List.copyOf(values), (a, b) -> {
+                    var all = new java.util.ArrayList<>(a);
+                    all.addAll(b);
+                    return List.copyOf(all);
+                });
+            }
+        });
+        return Map.copyOf(kept);
+    }
+
+    private static Map<String, List<String>> copy(Map<String, List<String>> raw) {
+        Map<String, List<String>> out = new TreeMap<>();
+        raw.forEach((k, v) -> out.put(k, v == null ? List.of() : List.copyOf(v)));
+        return Map.copyOf(out);
+    }
+}

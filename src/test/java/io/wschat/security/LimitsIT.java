@@ -1,0 +1,149 @@
+package io.wschat.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wschat.DevServer;
+import io.wschat.support.Http;
+import io.wschat.support.RawWebSocket;
+import io.wschat.support.WsClient;
+import java.net.URI;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Limits and lifecycle on a real Tomcat serving the built WAR: connection limits in total (503) and
+ * per address (429) with counts going back down, the configured Origin list, the heartbeat keeping a
+ * live client, and a graceful shutdown that closes every client with 1001 and leaves no thread.
+ */
+class LimitsIT {
+
+    static URI ws(DevServer s, String path) {
+        return URI.create("ws://127.0.0.1:" + s.port() + path);
+    }
+
+    static URL base(DevServer s) throws Exception {
+        return new URL("http://127.0.0.1:" + s.port() + "/");
+    }
+
+    @Test
+    void connectionsPerAddressAndInTotalAreBoundedAndCountedBackDown() throws Exception {
+        try (DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of(
+                "wschat.maxConnections", "4", "wschat.maxConnectionsPerAddress", "2"), null)) {
+            URL base = base(s);
+            RawWebSocket a1 = RawWebSocket.connect(ws(s, "/echo"));
+            RawWebSocket a2 = RawWebSocket.connect(ws(s, "/echo"));
+            RawWebSocket b1 = RawWebSocket.connectFrom("127.0.0.2", ws(s, "/echo"));
+            try {
+                assertEquals(List.of(101, 101, 101), List.of(a1.status(), a2.status(), b1.status()));
+                try (RawWebSocket a3 = RawWebSocket.connect(ws(s, "/echo"))) {
+                    assertEquals(429, a3.status(), "third from 127.0.0.1");
+                }
+                try (RawWebSocket c1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"));
+                     RawWebSocket d1 = RawWebSocket.connectFrom("127.0.0.4", ws(s, "/echo"))) {
+                    assertEquals(101, c1.status(), "fourth in total");
+                    assertEquals(503, d1.status(), "fifth in total");
+                    assertEquals("5", d1.responseHeader("Retry-After"));
+                }
+            } finally {
+                a1.close();
+                a2.close();
+                b1.close();
+            }
+            HostileInputIT.awaitTrue("all slots given back", () -> Http.health(base).integer("connections") == 0);
+            try (RawWebSocket again1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"));
+                 RawWebSocket again2 = RawWebSocket.connect(ws(s, "/echo"));
+                 RawWebSocket again3 = RawWebSocket.connect(ws(s, "/echo"))) {
+                assertEquals(List.of(101, 101, 101), List.of(again1.status(), again2.status(), again3.status()));
+            }
+        }
+    }
+
+    @Test
+    void aConfiguredOriginListReplacesTheOwnOriginRule() throws Exception {
+        try (DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of(
+                "wschat.allowedOrigins", "https://chat.example.com, http://localhost:3000"), null)) {
+            try (RawWebSocket own = RawWebSocket.connect(ws(s, "/echo"))) {
+                assertEquals(403, own.status(), "own origin is not implied once a list is set");
+                assertTrue(own.responseBody().contains("wschat.allowedOrigins"), own.responseBody());
+            }
+            for (String origin : List.of("https://chat.example.com", "HTTPS://Chat.Example.com:443", "http://localhost:3000")) {
+                try (RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"), "Origin", origin)) {
+                    assertEquals(101, c.status(), origin);
+                }
+            }
+            try (RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"), "Origin", "http://chat.example.com")) {
+                assertEquals(403, c.status(), "scheme matters");
+            }
+        }
+    }
+
+    @Test
+    void theHeartbeatPingsALiveClientWhichStaysOpen() throws Exception {
+        try (DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of(
+                "wschat.pingIntervalMillis", "100", "wschat.pongTimeoutMillis", "100"), null);
+             RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"))) {
+            int pings = 0;
+            while (pings < 8) {
+                RawWebSocket.Frame f = c.nextRaw();
+                assertTrue(f != null && f.opcode() == RawWebSocket.PING, "expected a ping, got " + f);
+                c.send(true, RawWebSocket.PONG, f.payload());
+                pings++;
+            }
+            c.sendText("still open");
+            assertEquals("still open", c.nextText());
+        }
+    }
+
+    @Test
+    void shutdownClosesEveryClientWith1001AndLeavesNoThread() throws Exception {
+        Set<String> before = wschatThreads();
+        DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of("wschat.pingIntervalMillis", "100"), null);
+        WsClient room = WsClient.connect(ws(s, "/ws/chat/lobby?name=ann"));
+        WsClient direct = WsClient.connect(ws(s, "/ws/ann"));
+        WsClient echo = WsClient.connect(ws(s, "/echo"));
+        room.awaitType("presence.members");
+        HostileInputIT.awaitTrue("threads started", () -> wschatThreads().size() > before.size());
+
+        s.close();
+
+        for (WsClient c : List.of(room, direct, echo)) {
+            WsClient.Closed closed = c.awaitClose();
+            // Tomcat's own WebSocket container closes its sessions first ("The web application is
+            // stopping"); the runtime's close (1001 "server shutting down") is checked on Tyrus below.
+            assertEquals(1001, closed.code(), closed.reason());
+        }
+        HostileInputIT.awaitTrue("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
+    }
+
+    @Test
+    void theRuntimeItselfClosesEveryClientWith1001OnAContainerThatDoesNot() throws Exception {
+        Set<String> before = wschatThreads();
+        io.wschat.support.TyrusServer tyrus = io.wschat.support.TyrusServer.start(Map.of("wschat.pingIntervalMillis", "100"));
+        WsClient room = WsClient.connect(tyrus.ws("/ws/chat/lobby?name=ann"));
+        WsClient echo = WsClient.connect(tyrus.ws("/echo"));
+        room.awaitType("presence.members");
+
+        tyrus.close(); // closes the runtime first, then stops the server
+
+        for (WsClient c : List.of(room, echo)) {
+            WsClient.Closed closed = c.awaitClose();
+            assertEquals(1001, closed.code());
+            assertEquals("server shutting down", closed.reason());
+        }
+        HostileInputIT.awaitTrue("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
+    }
+
+    static Set<String> wschatThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("wschat-"))
+                .collect(Collectors.toSet());
+    }
+
+}

@@ -206,6 +206,7 @@ public final class Registry {
 
     /** Closes every connection, for shutdown. */
     public void closeAll(CloseReason reason) {
-        connections.forEach(c -> c.close(reason));
+        // Not after a flush: a queue behind a stalled send could outlive the shutdown's deadline.
+        connections.forEach(c -> c.abort(reason));
     }
 }

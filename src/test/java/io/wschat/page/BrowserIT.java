@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschat.DevServer;
+import io.wschat.support.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -204,7 +205,7 @@ class BrowserIT {
         // A member on a port the cut leaves alone keeps the room, and so its history, on the server:
         // the browsers will be sent the messages they already show again when they rejoin.
         int spare = server.openSparePort();
-        try (RoomClient observer = new RoomClient(URI.create("ws://localhost:" + spare + "/chat/ws/chat/flaky?name=observer"))) {
+        try (WsClient observer = roomMember(URI.create("ws://localhost:" + spare + "/chat/ws/chat/flaky?name=observer"))) {
             alice.waitForMembers(List.of("alice", "bob", "observer"));
             alice.say("before the cut, from alice");
             bob.say("before the cut, from bob");
@@ -232,7 +233,7 @@ class BrowserIT {
             assertEquals(expected, bob.texts("room"));
             assertTrue(roomText(alice).contains("Reconnected."));
             alice.waitForMembers(List.of("alice", "bob", "observer")); // no one twice either
-            assertTrue(observer.frames.stream().anyMatch(f -> f.contains("after the cut, from bob")));
+            assertTrue(observer.seen().stream().anyMatch(f -> f.contains("after the cut, from bob")));
         }
     }
 
@@ -252,7 +253,7 @@ class BrowserIT {
         Files.createDirectories(SCREENSHOTS);
         alice.open(pageUrl).join("alice", "general");
         bob.open(pageUrl).join("bob", "general");
-        try (RoomClient kenji = roomClient("東京", "kenji"); RoomClient sam = roomClient("random", "sam")) {
+        try (WsClient kenji = roomClient("東京", "kenji"); WsClient sam = roomClient("random", "sam")) {
             carol.open(pageUrl);
             // Other tests' rooms may be listed too; these three must be, with their member counts.
             carol.waitUntil("the lobby lists the active rooms with member counts", () -> carol.driver
@@ -276,9 +277,16 @@ class BrowserIT {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static RoomClient roomClient(String room, String name) throws InterruptedException {
+    private static WsClient roomClient(String room, String name) {
         String path = "ws/chat/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "?name=" + name;
-        return new RoomClient(URI.create(pageUrl.replace("http:", "ws:") + path));
+        return roomMember(URI.create(pageUrl.replace("http:", "ws:") + path));
+    }
+
+    /** A plain (non-browser) member, returned once welcomed: it keeps a room and its history alive. */
+    private static WsClient roomMember(URI uri) {
+        WsClient member = WsClient.connect(uri);
+        member.awaitType("welcome");
+        return member;
     }
 
     /** Saves the page as a desktop (1280x800) and as a phone (390x844) sees it. */

@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * Carries the client address from the handshake filter to the endpoint.
  *
  * <p>Why: the WebSocket API shows the endpoint the handshake's headers but not the client's address.
- * The filter, which sees the address, passes it on as a request header; that header is signed with a
+ * The filter, which sees the address, passes it on as a request header; that header starts with a
  * secret that exists only in this server's memory, so a client that sends the header itself (through
  * a container where the filter does not run, say) is not believed. The filter also drops any copy
  * the client sent.

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wschat.support.Await;
 import io.wschat.support.Json;
 import io.wschat.support.WsClient;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,23 +50,7 @@ public abstract class EndpointContract {
     @AfterEach
     void closeClientsAndCheckNothingIsLeft() {
         clients.forEach(WsClient::close);
-        awaitTrue("registry empty after the test's clients closed", () -> connections() == 0 && rooms().isEmpty());
-    }
-
-    protected static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(10); // polling interval of a deadline-bounded wait, not a synchronisation sleep
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until("registry empty after the test's clients closed", () -> connections() == 0 && rooms().isEmpty());
     }
 
     static String message(String text) {
@@ -91,6 +80,48 @@ public abstract class EndpointContract {
             assertNotNull(Instant.parse(m.str("ts")));
             assertNotNull(m.str("id"));
             assertFalse(m.flag("history"));
+        }
+    }
+
+    @Test
+    void aStandardJakartaWebSocketClientChatsToo() throws Exception {
+        // Tyrus's client, through the plain jakarta.websocket client API: a second implementation
+        // besides the JDK client the other tests use.
+        URI uri = ws("/ws/chat/jakarta?name=tyrus");
+        java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(Map<String, List<String>> headers) {
+                        headers.put("Origin", List.of(WsClient.ownOrigin(uri)));
+                    }
+                }).build();
+        Session session = ClientManager.createClient().connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session s, EndpointConfig c) {
+                s.addMessageHandler(String.class, frames::add);
+            }
+        }, config, uri);
+        try {
+            assertEquals("tyrus", nextOfType(frames, "welcome").str("user"));
+            session.getBasicRemote().sendText(message("from a JSR 356 client"));
+            assertEquals("from a JSR 356 client", nextOfType(frames, "chat.message").str("message"));
+        } finally {
+            session.close();
+        }
+    }
+
+    private static Json nextOfType(java.util.concurrent.BlockingQueue<String> frames, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (true) {
+            String frame = frames.poll(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no " + type + " frame within " + WsClient.TIMEOUT);
+            }
+            Json json = Json.parse(frame);
+            if (json.is(type)) {
+                return json;
+            }
         }
     }
 
@@ -215,7 +246,7 @@ public abstract class EndpointContract {
         alice.awaitType("chat.message");
         assertEquals(Map.of("ephemeral", 1), rooms());
         alice.close();
-        awaitTrue("room gone", () -> rooms().isEmpty());
+        Await.until("room gone", () -> rooms().isEmpty());
 
         WsClient bob = open("/ws/chat/ephemeral?name=bob");
         bob.awaitType("presence.members");
@@ -274,7 +305,7 @@ public abstract class EndpointContract {
     void broadcastSendsTheRawTextToEveryConnection() {
         WsClient a = open("/ws/");
         WsClient b = open("/ws");
-        awaitTrue("both connected", () -> connections() == 2);
+        Await.until("both connected", () -> connections() == 2);
         a.send("plain text, not JSON");
         assertEquals("plain text, not JSON", a.next());
         assertEquals("plain text, not JSON", b.next());
@@ -288,7 +319,7 @@ public abstract class EndpointContract {
         WsClient aliceTab2 = open("/ws/alice");
         WsClient bob = open("/ws/bob/");
         WsClient carol = open("/ws/carol/");
-        awaitTrue("all connected", () -> connections() == 4);
+        Await.until("all connected", () -> connections() == 4);
 
         bob.send("{\"message\":\"hi alice\",\"to_user\":\"alice\",\"from_user\":\"mallory\"}");
 
@@ -302,7 +333,7 @@ public abstract class EndpointContract {
         assertNull(carol.poll(Duration.ofMillis(200)), "a direct message reaches only its target (and the sender)");
 
         aliceTab1.close();
-        awaitTrue("tab closed", () -> connections() == 3);
+        Await.until("tab closed", () -> connections() == 3);
         bob.send("{\"message\":\"still there?\",\"to_user\":\"alice\"}");
         assertEquals("still there?", aliceTab2.awaitType("direct.message").str("message"));
     }

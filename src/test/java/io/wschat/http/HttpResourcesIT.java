@@ -3,6 +3,7 @@ package io.wschat.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wschat.support.Await;
 import io.wschat.support.Deployments;
 import io.wschat.support.Http;
 import io.wschat.support.Json;
@@ -63,7 +64,7 @@ class HttpResourcesIT {
     void pushToAUserReachesEveryConnectionOfThatUser() {
         try (WsClient tab1 = WsClient.connect(Http.ws(base, "/ws/alice/"));
              WsClient tab2 = WsClient.connect(Http.ws(base, "/ws/alice/"))) {
-            awaitConnections(2);
+            Await.until("both tabs connected", () -> Http.health(base).integer("connections") == 2);
             HttpResponse<String> r = Http.post(base, "/api/users/alice/messages", "{\"message\":\"your export is ready\"}", AUTH);
             assertEquals(202, r.statusCode(), r.body());
             assertEquals(2, Json.parse(r.body()).integer("delivered"));
@@ -132,15 +133,5 @@ class HttpResourcesIT {
         assertEquals("hello 你好", r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         assertEquals(400, Http.get(base, "/echo").statusCode());
-    }
-
-    private void awaitConnections(int n) {
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (Http.health(base).integer("connections") != n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + n + " connections");
-            }
-            Thread.onSpinWait();
-        }
     }
 }

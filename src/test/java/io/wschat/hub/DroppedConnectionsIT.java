@@ -2,13 +2,13 @@ package io.wschat.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wschat.support.Await;
 import io.wschat.DevServer;
 import io.wschat.support.Http;
 import io.wschat.support.Json;
 import io.wschat.support.WsClient;
 import java.net.URL;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,22 +32,12 @@ class DroppedConnectionsIT {
 
                 Json leave = survivor.awaitType("presence.leave");
                 assertEquals("ghost", leave.str("user"));
-                awaitTrue(() -> Http.health(spare).integer("connections") == 1);
+                Await.until("the ghost unregistered", () -> Http.health(spare).integer("connections") == 1);
                 assertEquals(1, Http.rooms(spare).get("z"));
             } finally {
                 ghost.close();
                 server.restoreConnections();
             }
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.onSpinWait();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.wschat.support.Await;
 import io.wschat.DevServer;
 import io.wschat.support.Http;
 import io.wschat.support.Json;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -262,7 +262,7 @@ class HostileInputIT {
     static void forgedFromUser() {
         try (RawWebSocket bob = RawWebSocket.connect(ws("/ws/bob"));
              RawWebSocket alice = RawWebSocket.connect(ws("/ws/alice"))) {
-            awaitTrue("both registered", () -> connections() >= 2);
+            Await.until("both registered", () -> connections() >= 2);
             bob.sendText("{\"message\":\"hi\",\"to_user\":\"alice\",\"from_user\":\"mallory\"}");
             Json m = nextOfType(alice, "direct.message");
             assertEquals("bob", m.str("from_user"));
@@ -306,7 +306,7 @@ class HostileInputIT {
     static void neverARoom(String path) {
         try (RawWebSocket c = RawWebSocket.connect(ws(path))) {
             if (c.status() == 101) {
-                awaitTrue("connected", () -> connections() >= 1);
+                Await.until("connected", () -> connections() >= 1);
             }
             assertTrue(Http.rooms(base).keySet().stream().noneMatch(r -> r.contains("..")), Http.rooms(base).toString());
         }
@@ -364,7 +364,7 @@ class HostileInputIT {
     }
 
     static void crowd() {
-        awaitTrue("no connection left from earlier rows", () -> connections() == 0);
+        Await.until("no connection left from earlier rows", () -> connections() == 0);
         List<RawWebSocket> open = new ArrayList<>();
         int accepted = 0;
         int tooMany = 0;
@@ -390,7 +390,7 @@ class HostileInputIT {
         } finally {
             open.forEach(RawWebSocket::close);
         }
-        awaitTrue("every slot given back", () -> connections() == 0);
+        Await.until("every slot given back", () -> connections() == 0);
         try (RawWebSocket again = RawWebSocket.connect(ws("/echo"))) {
             assertEquals(101, again.status(), "the address may connect again");
         }
@@ -409,17 +409,17 @@ class HostileInputIT {
                 assertEquals(202, status);
                 assertEquals(big.length(), reader.awaitType("chat.message").str("message").length());
             }
-            awaitTrue("the silent client is dropped", () -> connections() == 1);
+            Await.until("the silent client is dropped", () -> connections() == 1);
             assertEquals(Map.of(room, 1), Http.rooms(base));
         }
     }
 
     static void halfClose() {
-        awaitTrue("no connection left from earlier rows", () -> connections() == 0);
+        Await.until("no connection left from earlier rows", () -> connections() == 0);
         try (RawWebSocket c = joined()) {
             assertEquals(1, connections());
             c.shutdownOutput();
-            awaitTrue("unregistered after the half-close", () -> connections() == 0);
+            Await.until("unregistered after the half-close", () -> connections() == 0);
         }
     }
 
@@ -448,8 +448,8 @@ class HostileInputIT {
             c.send("{\"message\":\"all fine\"}");
             assertEquals("all fine", c.awaitType("chat.message").str("message"));
         }
-        awaitTrue("no connection left", () -> connections() == 0);
-        awaitTrue("no room left", () -> Http.rooms(base).isEmpty());
+        Await.until("no connection left", () -> connections() == 0);
+        Await.until("no room left", () -> Http.rooms(base).isEmpty());
         assertEquals(0, Http.health(base).integer("groups"));
     }
 
@@ -505,21 +505,6 @@ class HostileInputIT {
             b[i] = (byte) values[i];
         }
         return b;
-    }
-
-    static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20); // polling interval of a deadline-bounded wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
 }

@@ -3,6 +3,7 @@ package io.wschat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wschat.support.Await;
 import io.wschat.DevServer;
 import io.wschat.support.Http;
 import io.wschat.support.RawWebSocket;
@@ -54,7 +55,7 @@ class LimitsIT {
                 a2.close();
                 b1.close();
             }
-            HostileInputIT.awaitTrue("all slots given back", () -> Http.health(base).integer("connections") == 0);
+            Await.until("all slots given back", () -> Http.health(base).integer("connections") == 0);
             try (RawWebSocket again1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"));
                  RawWebSocket again2 = RawWebSocket.connect(ws(s, "/echo"));
                  RawWebSocket again3 = RawWebSocket.connect(ws(s, "/echo"))) {
@@ -107,7 +108,7 @@ class LimitsIT {
         WsClient direct = WsClient.connect(ws(s, "/ws/ann"));
         WsClient echo = WsClient.connect(ws(s, "/echo"));
         room.awaitType("presence.members");
-        HostileInputIT.awaitTrue("threads started", () -> wschatThreads().size() > before.size());
+        Await.until("threads started", () -> wschatThreads().size() > before.size());
 
         s.close();
 
@@ -117,7 +118,7 @@ class LimitsIT {
             // stopping"); the runtime's close (1001 "server shutting down") is checked on Tyrus below.
             assertEquals(1001, closed.code(), closed.reason());
         }
-        HostileInputIT.awaitTrue("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
+        Await.until("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
     }
 
     @Test
@@ -135,7 +136,7 @@ class LimitsIT {
             assertEquals(1001, closed.code());
             assertEquals("server shutting down", closed.reason());
         }
-        HostileInputIT.awaitTrue("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
+        Await.until("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
     }
 
     static Set<String> wschatThreads() {

@@ -4,6 +4,9 @@
 //   connecting → live → reconnecting → connecting → live …   and   closed (by close() or a refusal).
 
 const POLICY_VIOLATION = 1008; // the server refuses a bad room or user name this way; retrying cannot help
+// ...except for this one 1008: the server dropped us for falling behind (a slow network), and a
+// fresh connection, which replays the history, is exactly the cure.
+const SLOW_CONSUMER = 'slow consumer';
 
 export class ReconnectingSocket {
   /**
@@ -71,7 +74,7 @@ export class ReconnectingSocket {
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket || this.stopped) return; // replaced or closed on purpose
       this.socket = null;
-      if (event.code === POLICY_VIOLATION) {
+      if (event.code === POLICY_VIOLATION && event.reason !== SLOW_CONSUMER) {
         this.stopped = true;
         this.onState('refused', { reason: event.reason || 'refused by the server' });
         return;

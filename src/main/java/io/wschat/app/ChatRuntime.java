@@ -158,6 +158,7 @@ public final class ChatRuntime implements AutoCloseable {
             if (!control.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 control.shutdownNow();
             }
+            awaitDisconnections(deadline);
             scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             closer.shutdownNow();
@@ -165,6 +166,20 @@ public final class ChatRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         layer.close();
+    }
+
+    /**
+     * Waits, until the deadline, for the close handshakes to finish. Containers such as Tyrus write
+     * the close frame asynchronously; stopping the server before the clients answer would cut them
+     * off with 1006 instead of the 1001 they were sent.
+     */
+    private void awaitDisconnections(long deadlineNanos) throws InterruptedException {
+        while (registry.connectionCount() > 0 && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(10);
+        }
+        if (registry.connectionCount() > 0) {
+            LOG.warning(registry.connectionCount() + " connections did not finish closing in time");
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -374,6 +374,10 @@ class HostileInputIT {
                 if (c.status() == 101) {
                     accepted++;
                     open.add(c.keepAlive());
+                    // The 101 goes out just before the endpoint takes its slot; wait for it, so the
+                    // next handshake meets the filter's count rather than the endpoint's 1013 fallback.
+                    int expected = accepted;
+                    Await.until("connection " + expected + " registered", () -> connections() == expected);
                 } else {
                     assertEquals(429, c.status());
                     assertEquals("5", c.responseHeader("Retry-After"));

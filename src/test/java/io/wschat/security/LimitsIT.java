@@ -41,14 +41,19 @@ class LimitsIT {
             RawWebSocket b1 = RawWebSocket.connectFrom("127.0.0.2", ws(s, "/echo"));
             try {
                 assertEquals(List.of(101, 101, 101), List.of(a1.status(), a2.status(), b1.status()));
+                Await.until("three connections registered", () -> Http.health(base).integer("connections") == 3);
                 try (RawWebSocket a3 = RawWebSocket.connect(ws(s, "/echo"))) {
                     assertEquals(429, a3.status(), "third from 127.0.0.1");
                 }
-                try (RawWebSocket c1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"));
-                     RawWebSocket d1 = RawWebSocket.connectFrom("127.0.0.4", ws(s, "/echo"))) {
+                try (RawWebSocket c1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"))) {
                     assertEquals(101, c1.status(), "fourth in total");
-                    assertEquals(503, d1.status(), "fifth in total");
-                    assertEquals("5", d1.responseHeader("Retry-After"));
+                    // The 101 goes out just before the endpoint takes its slot; a handshake racing
+                    // that gap is closed with 1013 instead (see the README). Here, wait for the slot.
+                    Await.until("the fourth connection registered", () -> Http.health(base).integer("connections") == 4);
+                    try (RawWebSocket d1 = RawWebSocket.connectFrom("127.0.0.4", ws(s, "/echo"))) {
+                        assertEquals(503, d1.status(), "fifth in total");
+                        assertEquals("5", d1.responseHeader("Retry-After"));
+                    }
                 }
             } finally {
                 a1.close();

@@ -113,6 +113,8 @@ class LimitsIT {
         WsClient direct = WsClient.connect(ws(s, "/ws/ann"));
         WsClient echo = WsClient.connect(ws(s, "/echo"));
         room.awaitType("presence.members");
+        URL base = base(s);
+        Await.until("all three registered", () -> Http.health(base).integer("connections") == 3);
         Await.until("threads started", () -> wschatThreads().size() > before.size());
 
         s.close();
@@ -133,6 +135,8 @@ class LimitsIT {
         WsClient room = WsClient.connect(tyrus.ws("/ws/chat/lobby?name=ann"));
         WsClient echo = WsClient.connect(tyrus.ws("/echo"));
         room.awaitType("presence.members");
+        // The echo client's 101 arrives just before its endpoint registers; shut down only after.
+        Await.until("both connections registered", () -> tyrus.runtime().registry().connectionCount() == 2);
 
         tyrus.close(); // closes the runtime first, then stops the server
 

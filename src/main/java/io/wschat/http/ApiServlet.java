@@ -3,7 +3,9 @@ package io.wschat.http;
 import io.wschat.api.Messenger;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
+import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Inbound;
+import io.wschat.protocol.Json;
 import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.security.BearerToken;
@@ -35,7 +37,7 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
             return;
         }
-        JsonArrayBuilder rooms = io.wschat.protocol.Json.BUILDERS.createArrayBuilder();
+        JsonArrayBuilder rooms = Json.BUILDERS.createArrayBuilder();
         ChatRuntime.current().registry().rooms()
                 .forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
         JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object().add("rooms", rooms).build());
@@ -101,7 +103,7 @@ public class ApiServlet extends HttpServlet {
         for (int n; (n = reader.read(buffer)) != -1; ) {
             body.append(buffer, 0, n);
             if (body.length() > MAX_BODY_CHARS) {
-                throw new ProtocolException(io.wschat.protocol.ErrorCode.BAD_FIELD, "body over " + MAX_BODY_CHARS + " characters");
+                throw new ProtocolException(ErrorCode.BAD_FIELD, "body over " + MAX_BODY_CHARS + " characters");
             }
         }
         return body.toString();

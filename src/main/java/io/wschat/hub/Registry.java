@@ -3,6 +3,7 @@ package io.wschat.hub;
 import io.wschat.protocol.ChatMessage;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
+import io.wschat.protocol.Names;
 import jakarta.websocket.CloseReason;
 import java.util.Map;
 import java.util.Set;
@@ -168,7 +169,7 @@ public final class Registry {
         }
         for (int i = 2; ; i++) {
             String suffix = "-" + i;
-            int room = io.wschat.protocol.Names.MAX_LENGTH - suffix.length();
+            int room = Names.MAX_LENGTH - suffix.length();
             String base = wanted.codePointCount(0, wanted.length()) <= room ? wanted
                     : wanted.substring(0, wanted.offsetByCodePoints(0, room));
             String candidate = base + suffix;

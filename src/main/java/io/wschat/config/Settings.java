@@ -1,10 +1,10 @@
 package io.wschat.config;
 
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -117,8 +117,23 @@ public record Settings(
         return from(values::get);
     }
 
-    public Optional<String> pushTokenIfSet() {
-        return Optional.ofNullable(pushToken);
+    /** Every setting, as the start-up log shows it: the push token only as set or unset, never its value. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("Settings[");
+        for (RecordComponent c : Settings.class.getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (c.getName().equals("pushToken")) {
+                value = value == null ? "unset" : "(set)";
+            }
+            b.append(b.length() > "Settings[".length() ? ", " : "").append(c.getName()).append('=').append(value);
+        }
+        return b.append(']').toString();
     }
 
     /** {@code wschat.maxMessageBytes} → {@code WSCHAT_MAX_MESSAGE_BYTES}. */

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wschat.config.Settings;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +90,13 @@ class SecurityUnitsTest {
         assertEquals(null, stamp.address("0000 10.0.0.7"));
         assertEquals(null, new HandshakeStamp().address(stamp.stamp("10.0.0.7")));
         assertEquals(null, stamp.address(null));
+    }
+
+    @Test
+    void settingsNeverPrintThePushToken() {
+        String printed = Settings.of(Map.of("wschat.pushToken", "s3cret-token")).toString();
+        assertFalse(printed.contains("s3cret-token"), printed);
+        assertTrue(printed.contains("pushToken=(set)"), printed);
+        assertTrue(printed.contains("historySize=50"), printed);
     }
 }

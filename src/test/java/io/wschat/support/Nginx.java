@@ -35,7 +35,9 @@ public final class Nginx implements AutoCloseable {
         Path dir = Files.createTempDirectory("wschat-nginx");
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, config(dir, port, upstreamPort, readTimeoutSeconds));
-        Process process = new ProcessBuilder(BINARY, "-p", dir.toString(), "-c", conf.toString())
+        // -e: the start-up error log too goes to the prefix, not /var/log/nginx (unwritable when not root).
+        Process process = new ProcessBuilder(BINARY, "-p", dir.toString(), "-c", conf.toString(),
+                "-e", dir.resolve("error.log").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();

@@ -93,13 +93,7 @@ class LimitsIT {
         try (DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of(
                 "wschat.pingIntervalMillis", "100", "wschat.pongTimeoutMillis", "100"), null);
              RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"))) {
-            int pings = 0;
-            while (pings < 8) {
-                RawWebSocket.Frame f = c.nextRaw();
-                assertTrue(f != null && f.opcode() == RawWebSocket.PING, "expected a ping, got " + f);
-                c.send(true, RawWebSocket.PONG, f.payload());
-                pings++;
-            }
+            c.answerPings(8);
             c.sendText("still open");
             assertEquals("still open", c.nextText());
         }

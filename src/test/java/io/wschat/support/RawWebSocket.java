@@ -257,6 +257,17 @@ public final class RawWebSocket implements AutoCloseable {
         return readFrame(System.nanoTime() + WsClient.TIMEOUT.toNanos());
     }
 
+    /** Reads {@code count} frames, fails unless each is a ping, and answers each with its pong. */
+    public void answerPings(int count) {
+        for (int i = 0; i < count; i++) {
+            Frame f = nextRaw();
+            if (f == null || f.opcode() != PING) {
+                throw new AssertionError("expected ping " + (i + 1) + " of " + count + ", got " + f);
+            }
+            send(true, PONG, f.payload());
+        }
+    }
+
     /** The next text message (its fragments joined), skipping pongs; fails if the connection closes first. */
     public String nextText() {
         ByteArrayOutputStream message = null;

@@ -8,15 +8,16 @@ import io.wschat.protocol.DirectMessage;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
 import io.wschat.protocol.Names;
+import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Says things in rooms and to users: used by the endpoints, the push API, and any other code in the
- * WAR (a servlet, a background job) through {@link #get()}:
+ * WAR (a servlet, a background job) through {@link #of(ServletContext)}:
  *
  * <pre>{@code
- * Messenger.get().pushToRoom("builds", "step 3 of 5 done");
+ * Messenger.of(getServletContext()).pushToRoom("builds", "step 3 of 5 done");
  * }</pre>
  *
  * Every method returns how many connections the message reached.
@@ -35,9 +36,13 @@ public final class Messenger {
         this.idPrefix = Long.toString(clock.millis(), 36) + "-";
     }
 
-    /** The running server's messenger. */
-    public static Messenger get() {
-        return ChatRuntime.current().messenger();
+    /** The messenger of the web application that {@code context} belongs to. */
+    public static Messenger of(ServletContext context) {
+        ChatRuntime runtime = ChatRuntime.of(context);
+        if (runtime == null) {
+            throw new IllegalStateException("the chat server of " + context.getContextPath() + " is not running");
+        }
+        return runtime.messenger();
     }
 
     /** Says {@code message} in {@code room} as {@code user}; everyone in the room, sender included, receives it. */

@@ -5,29 +5,38 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.server.ServerContainer;
 import java.util.logging.Logger;
 
-/** Starts the chat runtime with the web application and stops it (closing every client with 1001) with it. */
+/**
+ * Starts the web application's chat runtime with it (as a {@code ServletContext} attribute, serving
+ * the application's WebSocket endpoints) and stops it, closing every client with 1001, when it stops.
+ */
 @WebListener
 public class ChatLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ChatLifecycle.class.getName());
 
-    private ChatRuntime runtime;
-
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        Object container = context.getAttribute(ServerContainer.class.getName());
+        if (!(container instanceof ServerContainer serverContainer)) {
+            throw new IllegalStateException("this container offers no Jakarta WebSocket ServerContainer");
+        }
         Settings settings = Settings.from(context::getInitParameter);
-        runtime = ChatRuntime.start(settings);
+        ChatRuntime runtime = ChatRuntime.start(settings);
+        runtime.serve(serverContainer);
+        context.setAttribute(ChatRuntime.ATTRIBUTE, runtime);
         LOG.info("wschat started at context path '" + context.getContextPath() + "' with " + settings);
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        ChatRuntime runtime = ChatRuntime.of(event.getServletContext());
         if (runtime != null) {
+            event.getServletContext().removeAttribute(ChatRuntime.ATTRIBUTE);
             runtime.close();
-            runtime = null;
         }
     }
 }

@@ -12,9 +12,12 @@ import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
 import io.wschat.security.Identity;
 import io.wschat.security.OriginPolicy;
+import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
 import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,9 +30,14 @@ import java.util.logging.Logger;
  * messenger, the handshake and connection limits, and every thread the application starts (the
  * closers, the pinger and the one scheduler, which drives the heartbeat).
  *
- * <p>The container creates endpoint instances itself, so they find the runtime through one static
- * reference, {@link #current()}, set when the web application starts ({@link ChatLifecycle}) and
- * cleared when it stops. It is the only static mutable state in the application.
+ * <p>Each web application has its own runtime: {@link ChatLifecycle} starts it, stores it as the
+ * {@link #ATTRIBUTE} of its {@code ServletContext} (where servlets and filters find it) and serves it
+ * to the endpoints of its WebSocket container. The container creates endpoint instances itself and
+ * hands them nothing of the web application but their session, whose
+ * {@link Session#getContainer() container} is the one object per application that the endpoints and
+ * the {@code ServletContext} share; so {@link #of(Session)} looks the runtime up by that container in
+ * {@link #SERVED}, which holds one entry per running web application. Two servers in one JVM (two
+ * web applications, or a test's two Tyrus servers) each have their own.
  */
 public final class ChatRuntime implements AutoCloseable {
 
@@ -39,8 +47,15 @@ public final class ChatRuntime implements AutoCloseable {
     /** Every thread this runtime starts has a name beginning with this. */
     public static final String THREAD_PREFIX = "wschat-";
 
+    /** The {@code ServletContext} attribute holding the web application's runtime. */
+    public static final String ATTRIBUTE = ChatRuntime.class.getName();
+
     private static final Logger LOG = Logger.getLogger(ChatRuntime.class.getName());
-    private static volatile ChatRuntime current;
+
+    /** The running runtimes by the WebSocket container whose endpoints they serve. */
+    private static final ConcurrentHashMap<WebSocketContainer, ChatRuntime> SERVED = new ConcurrentHashMap<>();
+
+    private WebSocketContainer container;
 
     private final Settings settings;
     private final Registry registry;
@@ -69,26 +84,34 @@ public final class ChatRuntime implements AutoCloseable {
                 interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts the runtime and makes it {@link #current()}. */
-    public static synchronized ChatRuntime start(Settings settings) {
-        if (current != null) {
-            throw new IllegalStateException("a chat runtime is already running");
-        }
-        current = new ChatRuntime(settings);
-        return current;
+    /** Starts a runtime; {@link #serve} then makes it the one of a WebSocket container's endpoints. */
+    public static ChatRuntime start(Settings settings) {
+        return new ChatRuntime(settings);
     }
 
-    public static ChatRuntime current() {
-        ChatRuntime r = current;
+    /**
+     * Makes this the runtime of the endpoints that {@code webSocketContainer} (the web application's
+     * {@code ServerContainer}) creates, until {@link #close()}.
+     */
+    public void serve(WebSocketContainer webSocketContainer) {
+        if (SERVED.putIfAbsent(webSocketContainer, this) != null) {
+            throw new IllegalStateException("another chat runtime already serves " + webSocketContainer);
+        }
+        this.container = webSocketContainer;
+    }
+
+    /** The runtime serving a session's endpoint. */
+    public static ChatRuntime of(Session session) {
+        ChatRuntime r = SERVED.get(session.getContainer());
         if (r == null) {
-            throw new IllegalStateException("the chat runtime is not started");
+            throw new IllegalStateException("no chat runtime serves this WebSocket container (not started, or stopped)");
         }
         return r;
     }
 
-    /** The running runtime, or null (for the handshake filter, which may see requests while none runs). */
-    public static ChatRuntime currentOrNull() {
-        return current;
+    /** The web application's runtime, or null while none runs (before start-up, after shutdown). */
+    public static ChatRuntime of(ServletContext context) {
+        return (ChatRuntime) context.getAttribute(ATTRIBUTE);
     }
 
     public Settings settings() {
@@ -140,10 +163,8 @@ public final class ChatRuntime implements AutoCloseable {
     /** Closes every client with 1001 "going away", waits a bounded time, and stops every thread. */
     @Override
     public void close() {
-        synchronized (ChatRuntime.class) {
-            if (current == this) {
-                current = null;
-            }
+        if (container != null) {
+            SERVED.remove(container, this);
         }
         scheduler.shutdownNow(); // no more pings
         registry.closeAll(GOING_AWAY);

@@ -62,10 +62,10 @@ public abstract class ConnectionEndpoint {
      * endpoint must do nothing more.
      */
     protected final boolean open(Session session, IdentityRule rule) {
-        runtime = ChatRuntime.current();
+        runtime = ChatRuntime.of(session);
         Settings settings = runtime.settings();
         try {
-            scope = HandshakeScope.of(session);
+            scope = HandshakeScope.of(session, runtime.handshakeStamp());
             identity = rule.identify(settings.identity(), scope);
         } catch (Identity.Refused e) {
             refuse(session, e.getMessage());

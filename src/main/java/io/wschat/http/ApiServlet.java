@@ -38,7 +38,7 @@ public class ApiServlet extends HttpServlet {
             return;
         }
         JsonArrayBuilder rooms = Json.BUILDERS.createArrayBuilder();
-        ChatRuntime.current().registry().rooms()
+        ChatRuntime.of(getServletContext()).registry().rooms()
                 .forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
         JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object().add("rooms", rooms).build());
     }
@@ -66,7 +66,7 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().wire(), e.getMessage());
             return;
         }
-        Messenger messenger = ChatRuntime.current().messenger();
+        Messenger messenger = ChatRuntime.of(getServletContext()).messenger();
         boolean toRoom = m.group(1).equals("rooms");
         int delivered = toRoom ? messenger.pushToRoom(target, message) : messenger.pushToUser(target, message);
         if (!toRoom && delivered == 0) {
@@ -78,8 +78,8 @@ public class ApiServlet extends HttpServlet {
                 JsonResponses.object().add("delivered", delivered).build());
     }
 
-    private static boolean authorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String token = ChatRuntime.current().settings().pushToken();
+    private boolean authorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String token = ChatRuntime.of(getServletContext()).settings().pushToken();
         if (token == null) {
             JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "push_disabled",
                     "the push API is off: set " + Settings.PUSH_TOKEN + " (or WSCHAT_PUSH_TOKEN) to a secret"

@@ -14,7 +14,7 @@ public class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Registry registry = ChatRuntime.current().registry();
+        Registry registry = ChatRuntime.of(getServletContext()).registry();
         JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object()
                 .add("status", "UP")
                 .add("connections", registry.connectionCount())

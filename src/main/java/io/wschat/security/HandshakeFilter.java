@@ -36,7 +36,7 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        ChatRuntime runtime = ChatRuntime.currentOrNull();
+        ChatRuntime runtime = ChatRuntime.of(request.getServletContext());
         if (runtime == null || !isWebSocketUpgrade(request)) {
             chain.doFilter(request, response);
             return;

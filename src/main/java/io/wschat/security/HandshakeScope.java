@@ -48,13 +48,14 @@ public record HandshakeScope(
 
     /**
      * The scope of an open session: the one captured at its handshake, completed with the session's
-     * path parameters. Where the endpoint was deployed without {@link ScopeCapture}, what the session
-     * itself knows (principal, query) with an unknown address.
+     * path parameters and the client address from the handshake filter's stamp (if {@code stamp}, this
+     * server's, vouches for it). Where the endpoint was deployed without {@link ScopeCapture}, what
+     * the session itself knows (principal, query) with an unknown address.
      *
      * @throws IllegalStateException if the captured scope names another user than the session: the
      *         container handed one handshake's data to another connection, and it must not be served
      */
-    public static HandshakeScope of(Session session) {
+    public static HandshakeScope of(Session session, HandshakeStamp stamp) {
         Principal p = session.getUserPrincipal();
         String sessionPrincipal = p == null ? null : p.getName();
         Object captured = session.getUserProperties().get(KEY);
@@ -65,11 +66,10 @@ public record HandshakeScope(
             throw new IllegalStateException("handshake scope of user " + scope.principal()
                     + " found on a session of user " + sessionPrincipal);
         }
-        return scope.withPathParameters(session.getPathParameters());
-    }
-
-    public HandshakeScope withPathParameters(Map<String, String> params) {
-        return new HandshakeScope(principal, clientAddress, origin, requestUri, headers, query, params);
+        Object stamped = session.getUserProperties().get(HandshakeStamp.HEADER);
+        String address = stamped instanceof String s ? stamp.address(s) : null;
+        return new HandshakeScope(scope.principal(), address, scope.origin(), scope.requestUri(), scope.headers(),
+                scope.query(), session.getPathParameters());
     }
 
     /** The first value of a query parameter, or null. */

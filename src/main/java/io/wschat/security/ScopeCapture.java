@@ -1,6 +1,5 @@
 package io.wschat.security;
 
-import io.wschat.app.ChatRuntime;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -24,15 +23,14 @@ public class ScopeCapture extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Map<String, List<String>> headers = request.getHeaders();
-        String address = null;
+        String stamp = null;
         String origin = null;
-        ChatRuntime runtime = ChatRuntime.currentOrNull();
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             if (h.getValue() == null || h.getValue().isEmpty()) {
                 continue;
             }
-            if (h.getKey().equalsIgnoreCase(HandshakeStamp.HEADER) && runtime != null) {
-                address = runtime.handshakeStamp().address(h.getValue().get(0));
+            if (h.getKey().equalsIgnoreCase(HandshakeStamp.HEADER)) {
+                stamp = h.getValue().get(0);
             } else if (h.getKey().equalsIgnoreCase("Origin")) {
                 origin = h.getValue().get(0);
             }
@@ -40,12 +38,15 @@ public class ScopeCapture extends ServerEndpointConfig.Configurator {
         Principal principal = request.getUserPrincipal();
         HandshakeScope scope = new HandshakeScope(
                 principal == null ? null : principal.getName(),
-                address,
+                null, // the address is in the stamp, which only the endpoint, holding the runtime, can verify
                 origin,
                 String.valueOf(request.getRequestURI()),
                 headers,
                 request.getParameterMap(),
                 null);
         config.getUserProperties().put(HandshakeScope.KEY, scope);
+        if (stamp != null) {
+            config.getUserProperties().put(HandshakeStamp.HEADER, stamp);
+        }
     }
 }

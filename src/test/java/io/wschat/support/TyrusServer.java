@@ -10,40 +10,50 @@ import io.wschat.endpoint.RoomChatEndpoint;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.glassfish.tyrus.server.Server;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.ServerContainerFactory;
 
-/** The endpoints on a standalone Tyrus server (Grizzly), with a chat runtime of their own. */
+/**
+ * The endpoints on a standalone Tyrus server (Grizzly), with a chat runtime of their own serving its
+ * WebSocket container, as {@code ChatLifecycle} does in a web application. Several can run at once.
+ */
 public final class TyrusServer implements AutoCloseable {
 
-    private final Server server;
+    private static final List<Class<?>> ENDPOINTS = List.of(
+            RoomChatEndpoint.class, RoomChatEndpoint.WithSlash.class,
+            BroadcastEndpoint.class, BroadcastEndpoint.WithSlash.class,
+            DirectEndpoint.class, DirectEndpoint.WithSlash.class,
+            EchoEndpoint.class, EchoEndpoint.WithSlash.class,
+            EchoOnceEndpoint.class, EchoOnceEndpoint.WithSlash.class);
+
+    private final TyrusServerContainer container;
     private final ChatRuntime runtime;
     private final int port;
 
-    private TyrusServer(Server server, ChatRuntime runtime, int port) {
-        this.server = server;
+    private TyrusServer(TyrusServerContainer container, ChatRuntime runtime, int port) {
+        this.container = container;
         this.runtime = runtime;
         this.port = port;
     }
 
     public static TyrusServer start(Map<String, String> settings) throws Exception {
         ChatRuntime runtime = ChatRuntime.start(Settings.of(settings));
-        int port = freePort();
-        Set<Class<?>> endpoints = Set.of(
-                RoomChatEndpoint.class, RoomChatEndpoint.WithSlash.class,
-                BroadcastEndpoint.class, BroadcastEndpoint.WithSlash.class,
-                DirectEndpoint.class, DirectEndpoint.WithSlash.class,
-                EchoEndpoint.class, EchoEndpoint.WithSlash.class,
-                EchoOnceEndpoint.class, EchoOnceEndpoint.WithSlash.class);
-        Server server = new Server("127.0.0.1", port, "/", Map.of(), endpoints);
+        TyrusServerContainer container = (TyrusServerContainer) ServerContainerFactory.createServerContainer(Map.of());
         try {
-            server.start();
+            runtime.serve(container);
+            for (Class<?> endpoint : ENDPOINTS) {
+                container.addEndpoint(endpoint);
+            }
+            int port = freePort();
+            container.start("/", port);
+            return new TyrusServer(container, runtime, port);
         } catch (Exception e) {
             runtime.close();
+            container.stop();
             throw e;
         }
-        return new TyrusServer(server, runtime, port);
     }
 
     public URI ws(String path) {
@@ -57,7 +67,7 @@ public final class TyrusServer implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
-        server.stop();
+        container.stop();
     }
 
     private static int freePort() throws IOException {

@@ -7,7 +7,6 @@ import io.wschat.hub.Heartbeat;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
-import io.wschat.layer.InMemoryChannelLayer;
 import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
 import io.wschat.security.Identity;
@@ -70,9 +69,10 @@ public final class ChatRuntime implements AutoCloseable {
 
     private ChatRuntime(Settings settings) {
         this.settings = settings;
-        this.registry = new Registry(settings.historySize());
-        this.layer = new InMemoryChannelLayer(registry);
-        this.messenger = new Messenger(layer, Clock.systemUTC());
+        this.layer = Layers.create(settings);
+        this.registry = new Registry(layer, settings.outboxBytes());
+        this.messenger = new Messenger(layer, registry, Clock.systemUTC());
+        layer.start(registry);
         this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
         this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
@@ -120,6 +120,10 @@ public final class ChatRuntime implements AutoCloseable {
 
     public Registry registry() {
         return registry;
+    }
+
+    public ChannelLayer layer() {
+        return layer;
     }
 
     public Messenger messenger() {

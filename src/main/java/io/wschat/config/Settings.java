@@ -32,6 +32,7 @@ import java.util.function.Function;
  * @param historyTtlSeconds        how long a room keeps its stream (history, offsets, epoch) after its last message or join
  * @param presenceTtlSeconds       how long a server that stopped answering stays in presence (Redis layer)
  * @param maxIdleRooms             rooms without members whose history the in-memory layer keeps at most
+ * @param redisTimeoutMillis       how long a Redis command may take before Redis counts as unreachable
  */
 public record Settings(
         int maxMessageBytes,
@@ -53,7 +54,8 @@ public record Settings(
         String redisUrl,
         long historyTtlSeconds,
         int presenceTtlSeconds,
-        int maxIdleRooms) {
+        int maxIdleRooms,
+        long redisTimeoutMillis) {
 
     public static final String MAX_MESSAGE_BYTES = "wschat.maxMessageBytes";
     public static final String OUTBOX_BYTES = "wschat.outboxBytes";
@@ -75,6 +77,7 @@ public record Settings(
     public static final String HISTORY_TTL_SECONDS = "wschat.historyTtlSeconds";
     public static final String PRESENCE_TTL_SECONDS = "wschat.presenceTtlSeconds";
     public static final String MAX_IDLE_ROOMS = "wschat.maxIdleRooms";
+    public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
 
     /** How connections get their identity. */
     public enum IdentityMode {
@@ -107,6 +110,7 @@ public record Settings(
         require(historyTtlSeconds >= 1, HISTORY_TTL_SECONDS + " must be at least 1");
         require(presenceTtlSeconds >= 2, PRESENCE_TTL_SECONDS + " must be at least 2");
         require(maxIdleRooms >= 0, MAX_IDLE_ROOMS + " must not be negative");
+        require(redisTimeoutMillis >= 10, REDIS_TIMEOUT_MILLIS + " must be at least 10");
         layer = layer == null ? LayerKind.MEMORY : layer;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
@@ -144,7 +148,8 @@ public record Settings(
                 lookup.apply(REDIS_URL),
                 longValue(lookup, HISTORY_TTL_SECONDS, 86_400),
                 intValue(lookup, PRESENCE_TTL_SECONDS, 15),
-                intValue(lookup, MAX_IDLE_ROOMS, 10_000));
+                intValue(lookup, MAX_IDLE_ROOMS, 10_000),
+                longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000));
     }
 
     /** Settings from a plain map, for tests and embedding. Unset keys take their defaults. */

@@ -90,6 +90,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     /** Leaves that failed while Redis was unreachable, done again once it is back. */
     private final ConcurrentLinkedQueue<Runnable> owedLeaves = new ConcurrentLinkedQueue<>();
     private volatile LayerState state = LayerState.DEGRADED;
+    private volatile String lastProblem = "not tried yet";
     private volatile boolean closed;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
@@ -146,7 +147,8 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         feed.start(listener);
         recover();
         if (state != LayerState.UP) {
-            LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable; starting DEGRADED and retrying");
+            LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable (" + lastProblem
+                    + "); starting DEGRADED and retrying every second");
         }
         long beat = Math.max(500, presenceTtlMillis / 3);
         scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -299,7 +301,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             throw new IllegalStateException("Redis refused a wschat script", e); // a bug, not an outage
         } catch (RedisException | IllegalStateException e) {
             failed(e);
-            throw new LayerUnavailable("Redis is unreachable: " + e.getMessage(), e);
+            throw new LayerUnavailable("Redis is unreachable: " + problem(e), e);
         }
     }
 
@@ -379,6 +381,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
                 LOG.info("Redis at " + RedisUrls.withoutPassword(url) + " is reachable: layer UP (node " + node + ")");
             }
         } catch (LayerUnavailable | RedisException e) {
+            lastProblem = problem(e);
             LOG.log(Level.FINE, "Redis still unreachable", e);
         }
     }
@@ -482,6 +485,18 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(Level.FINE, "Redis client threads still stopping", e);
         }
+    }
+
+    /** What went wrong, as the chain of causes says it ("Unable to connect ...: WRONGPASS ..."). */
+    private static String problem(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && b.indexOf(m) < 0) {
+                b.append(b.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return b.toString();
     }
 
     private static String key(String room, String part) {

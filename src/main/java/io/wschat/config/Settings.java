@@ -33,6 +33,8 @@ import java.util.function.Function;
  * @param presenceTtlSeconds       how long a server that stopped answering stays in presence (Redis layer)
  * @param maxIdleRooms             rooms without members whose history the in-memory layer keeps at most
  * @param redisTimeoutMillis       how long a Redis command may take before Redis counts as unreachable
+ * @param maxRecover               messages a rejoining client may have missed and still resume exactly
+ * @param dedupSeconds             how long a client id (and a push's Idempotency-Key) is remembered
  */
 public record Settings(
         int maxMessageBytes,
@@ -55,7 +57,9 @@ public record Settings(
         long historyTtlSeconds,
         int presenceTtlSeconds,
         int maxIdleRooms,
-        long redisTimeoutMillis) {
+        long redisTimeoutMillis,
+        int maxRecover,
+        long dedupSeconds) {
 
     public static final String MAX_MESSAGE_BYTES = "wschat.maxMessageBytes";
     public static final String OUTBOX_BYTES = "wschat.outboxBytes";
@@ -78,6 +82,8 @@ public record Settings(
     public static final String PRESENCE_TTL_SECONDS = "wschat.presenceTtlSeconds";
     public static final String MAX_IDLE_ROOMS = "wschat.maxIdleRooms";
     public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
+    public static final String MAX_RECOVER = "wschat.maxRecover";
+    public static final String DEDUP_SECONDS = "wschat.dedupSeconds";
 
     /** How connections get their identity. */
     public enum IdentityMode {
@@ -111,6 +117,8 @@ public record Settings(
         require(presenceTtlSeconds >= 2, PRESENCE_TTL_SECONDS + " must be at least 2");
         require(maxIdleRooms >= 0, MAX_IDLE_ROOMS + " must not be negative");
         require(redisTimeoutMillis >= 10, REDIS_TIMEOUT_MILLIS + " must be at least 10");
+        require(maxRecover >= 0, MAX_RECOVER + " must not be negative");
+        require(dedupSeconds >= 1, DEDUP_SECONDS + " must be at least 1");
         layer = layer == null ? LayerKind.MEMORY : layer;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
@@ -149,7 +157,9 @@ public record Settings(
                 longValue(lookup, HISTORY_TTL_SECONDS, 86_400),
                 intValue(lookup, PRESENCE_TTL_SECONDS, 15),
                 intValue(lookup, MAX_IDLE_ROOMS, 10_000),
-                longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000));
+                longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000),
+                intValue(lookup, MAX_RECOVER, 1_000),
+                longValue(lookup, DEDUP_SECONDS, 300));
     }
 
     /** Settings from a plain map, for tests and embedding. Unset keys take their defaults. */

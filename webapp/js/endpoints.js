@@ -12,10 +12,19 @@ function socketUrl(path, loc = window.location) {
   return `${scheme}//${loc.host}${contextPath(loc)}${path}`;
 }
 
-/** Room chat; without a name the server picks a guest name. */
-export function roomUrl(room, name) {
-  const query = name ? `?name=${encodeURIComponent(name)}` : '';
-  return socketUrl(`ws/chat/${encodeURIComponent(room)}${query}`);
+/**
+ * Room chat; without a name the server picks a guest name. With resume ({since, epoch}: the last offset
+ * seen and its epoch), the server replays exactly what was missed, if it still can.
+ */
+export function roomUrl(room, name, resume = null) {
+  const params = new URLSearchParams();
+  if (name) params.set('name', name);
+  if (resume) {
+    params.set('since', String(resume.since));
+    params.set('epoch', resume.epoch);
+  }
+  const query = params.toString();
+  return socketUrl(`ws/chat/${encodeURIComponent(room)}${query ? `?${query}` : ''}`);
 }
 
 /** Direct messages: the path names the user this connection receives for. */

@@ -127,8 +127,12 @@ export class ChatSession {
     const key = frame.client_id ? `${frame.user}\n${frame.client_id}` : null;
     const item = key ? (frame.user === this.me ? this.mine.get(frame.client_id) : undefined) ?? this.shown.get(key) : undefined;
     if (item) {
-      if (frame.offset !== undefined) this.view.markStored(item, frame.offset);
-      if (frame.user === this.me) this.acknowledged(frame.client_id, frame.offset);
+      // Only a stored copy (with an offset) confirms: one said while the servers could not share it
+      // reached this server only, and an error about it follows.
+      if (frame.offset !== undefined) {
+        this.view.markStored(item, frame.offset);
+        if (frame.user === this.me) this.acknowledged(frame.client_id, frame.offset);
+      }
       return;
     }
     const shownItem = this.view.addMessage(ROOM, {

@@ -2,6 +2,8 @@ package io.wschat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -136,7 +138,63 @@ public final class DevServer implements AutoCloseable {
         tomcat.destroy();
     }
 
+    /**
+     * The JVM options of the run command's server, the ones the README recommends for a stock Tomcat:
+     * see the README's "Performance" section for what each buys.
+     */
+    static final List<String> SERVER_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-Xms64m", "-Xmx1g", "-XX:TieredStopAtLevel=4");
+
+    /** Set in the server's own JVM: serve here rather than launch. */
+    private static final String SERVE_HERE = "wschat.devServer.serveHere";
+
+    /**
+     * The run command ({@code mvn -DskipTests package exec:java}): launches the server in a JVM of its
+     * own with {@link #SERVER_JVM_OPTIONS}, passing on every {@code -Dwschat.*} setting, and stops it on
+     * Ctrl+C. Maven's own JVM is tuned for building, not for holding thousands of connections.
+     */
     public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean(SERVE_HERE)) {
+            serve(args);
+            return;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(SERVER_JVM_OPTIONS);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wschat.")).sorted()
+                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
+        command.addAll(List.of("-D" + SERVE_HERE + "=true", "-cp", classPath(), DevServer.class.getName()));
+        command.addAll(List.of(args));
+        Process server = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.destroy(); // SIGTERM: the server's own shutdown hook closes every client with 1001
+            try {
+                server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        System.exit(server.waitFor());
+    }
+
+    /** The class path this class was loaded from (exec:java's own class loader, or the JVM's). */
+    private static String classPath() {
+        if (DevServer.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            List<String> paths = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    paths.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return String.join(java.io.File.pathSeparator, paths);
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /** Serves in this JVM until it is stopped. Arguments: the WAR, the port. */
+    private static void serve(String[] args) throws Exception {
         Path war = Path.of(args.length > 0 ? args[0] : "target/wschat.war");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
         String users = System.getProperty("wschat.devUsers");
@@ -149,8 +207,8 @@ public final class DevServer implements AutoCloseable {
             }
         }));
         System.out.println();
-        System.out.println("wschat is ready at http://localhost:" + server.port() + "/  (Ctrl+C stops it)"
-                + (users == null || users.isBlank() ? "" : "; sign in as a user of " + users));
+        System.out.println("wschat is ready at http://localhost:" + server.port() + "/  (pid " + ProcessHandle.current().pid()
+                + "; Ctrl+C stops it)" + (users == null || users.isBlank() ? "" : "; sign in as a user of " + users));
         server.tomcat.getServer().await();
     }
 

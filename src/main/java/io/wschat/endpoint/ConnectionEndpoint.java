@@ -3,6 +3,7 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
@@ -11,6 +12,7 @@ import io.wschat.protocol.Utf8;
 import io.wschat.security.HandshakeScope;
 import io.wschat.security.Identity;
 import io.wschat.security.MessageRate;
+import io.wschat.security.TokenExpiry;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -49,6 +51,7 @@ public abstract class ConnectionEndpoint {
     protected HandshakeScope scope;
     protected Identity identity;
     private MessageRate rate;
+    private TokenExpiry.Watch expiry;
 
     /** How an endpoint derives a connection's identity from its scope. */
     @FunctionalInterface
@@ -58,17 +61,22 @@ public abstract class ConnectionEndpoint {
 
     /**
      * Opens the connection: call first in {@code @OnOpen}. Returns false when it was refused (invalid
-     * or forbidden identity: 1008; connection limit: 1013); the session is then being closed and the
+     * or forbidden identity: 1008, or in {@code token} mode a room the token does not allow: 4403;
+     * connection limit: 1013; a draining server: 1012); the session is then being closed and the
      * endpoint must do nothing more.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
         Settings settings = runtime.settings();
+        if (runtime.drain().isDraining()) {
+            close(session, Drain.SERVICE_RESTART); // where no handshake filter answered 503 (a bare Tyrus server)
+            return false;
+        }
         try {
             scope = HandshakeScope.of(session, runtime.handshakeStamp());
             identity = rule.identify(settings.identity(), scope);
         } catch (Identity.Refused e) {
-            refuse(session, e.getMessage());
+            close(session, new CloseReason(CloseCodes.getCloseCode(e.closeCode()), e.getMessage()));
             return false;
         } catch (IllegalStateException e) {
             LOG.severe("refusing a connection: " + e.getMessage());
@@ -87,6 +95,9 @@ public abstract class ConnectionEndpoint {
         }
         rate = new MessageRate(settings.messagesPerSecond(), settings.messageBurst(), settings.floodStrikes(),
                 System::nanoTime);
+        if (identity.validUntil() != null) {
+            expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
+        }
         return true;
     }
 
@@ -159,6 +170,9 @@ public abstract class ConnectionEndpoint {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
+        if (expiry != null) {
+            expiry.cancel();
+        }
         if (connection != null) {
             try {
                 leave();

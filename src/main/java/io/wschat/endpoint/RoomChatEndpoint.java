@@ -31,7 +31,7 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             refuse(session, "invalid room name");
             return;
         }
-        if (open(session, Identity::forRoom)) {
+        if (open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
             this.room = room;
             runtime.registry().joinRoom(room, connection);
         }

@@ -2,13 +2,11 @@ package io.wschat.http;
 
 import io.wschat.api.Messenger;
 import io.wschat.app.ChatRuntime;
-import io.wschat.config.Settings;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Json;
 import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
-import io.wschat.security.BearerToken;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -50,7 +48,7 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
             return;
         }
-        if (!authorized(request, response)) {
+        if (!PushToken.authorized(ChatRuntime.of(getServletContext()).settings(), request, response)) {
             return;
         }
         String target = m.group(2);
@@ -76,23 +74,6 @@ public class ApiServlet extends HttpServlet {
         }
         JsonResponses.send(response, HttpServletResponse.SC_ACCEPTED,
                 JsonResponses.object().add("delivered", delivered).build());
-    }
-
-    private boolean authorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String token = ChatRuntime.of(getServletContext()).settings().pushToken();
-        if (token == null) {
-            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "push_disabled",
-                    "the push API is off: set " + Settings.PUSH_TOKEN + " (or WSCHAT_PUSH_TOKEN) to a secret"
-                            + " and send it as 'Authorization: Bearer <token>'");
-            return false;
-        }
-        if (!new BearerToken(token).accepts(request.getHeader("Authorization"))) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"wschat\"");
-            JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
-                    "send 'Authorization: Bearer <token>' with the configured push token");
-            return false;
-        }
-        return true;
     }
 
     private static String readBody(HttpServletRequest request) throws IOException, ProtocolException {

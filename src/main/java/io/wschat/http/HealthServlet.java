@@ -8,15 +8,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code GET /health}: 200 with the server's status, for load balancers and for people. */
+/**
+ * {@code GET /health}: 200 with the server's status, for load balancers and for people; 503
+ * {@code DRAINING} once a drain has started, so that a load balancer stops sending clients here.
+ */
 @WebServlet("/health")
 public class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Registry registry = ChatRuntime.of(getServletContext()).registry();
-        JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object()
-                .add("status", "UP")
+        ChatRuntime runtime = ChatRuntime.of(getServletContext());
+        Registry registry = runtime.registry();
+        boolean draining = runtime.drain().isDraining();
+        JsonResponses.send(response, draining ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_OK,
+                JsonResponses.object()
+                .add("status", draining ? "DRAINING" : "UP")
                 .add("connections", registry.connectionCount())
                 .add("rooms", registry.rooms().size())
                 .add("groups", registry.groupCount())

@@ -1,21 +1,27 @@
 // Where the server is. The page can be deployed under any context path ("/", "/chat/", "/a/b/"),
 // so every address is built from the directory the page itself was served from, and the
 // WebSocket scheme follows the page's: wss: when the page came over https:, ws: otherwise.
+// With a sign-in token (see access-token.js) every WebSocket address carries it as access_token.
+import { accessToken } from './access-token.js';
 
 /** The page's directory, e.g. "/chat/" for http://host/chat/ or http://host/chat/index.html. */
 export function contextPath(loc = window.location) {
   return loc.pathname.replace(/[^/]*$/, '');
 }
 
-function socketUrl(path, loc = window.location) {
+function socketUrl(path, params = {}, loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}${contextPath(loc)}${path}`;
+  const query = new URLSearchParams();
+  Object.entries(params).forEach(([key, value]) => value && query.set(key, value));
+  const token = accessToken();
+  if (token) query.set('access_token', token);
+  const search = query.toString();
+  return `${scheme}//${loc.host}${contextPath(loc)}${path}${search ? `?${search}` : ''}`;
 }
 
-/** Room chat; without a name the server picks a guest name. */
+/** Room chat; without a name the server picks a guest name (with a token, the token names you). */
 export function roomUrl(room, name) {
-  const query = name ? `?name=${encodeURIComponent(name)}` : '';
-  return socketUrl(`ws/chat/${encodeURIComponent(room)}${query}`);
+  return socketUrl(`ws/chat/${encodeURIComponent(room)}`, { name });
 }
 
 /** Direct messages: the path names the user this connection receives for. */

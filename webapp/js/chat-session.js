@@ -11,7 +11,8 @@ export class ChatSession {
     this.room = room;
     this.askedName = name; // '' lets the server pick a guest name
     this.me = null; // the name the server says we have (welcome), kept across reconnects
-    this.seen = new Set(); // chat.message ids already shown: history is replayed on every (re)join
+    this.epoch = null; // the room stream's epoch (welcome): offsets are numbered within it
+    this.lastOffset = 0; // the highest offset shown: every (re)join replays the history, which we mostly showed
     this.wasLive = false;
     this.lastDirectPeer = null;
     this.direct = null;
@@ -50,7 +51,7 @@ export class ChatSession {
   onRoomFrame(frame) {
     switch (frame.type) {
       case 'welcome':
-        return this.welcome(frame.user);
+        return this.welcome(frame.user, frame.epoch);
       case 'presence.members':
         return this.view.setMembers(frame.members);
       case 'chat.message':
@@ -71,8 +72,14 @@ export class ChatSession {
     }
   }
 
-  /** Sent on every (re)join and after a rename: the name is ours from now on, for DMs too. */
-  welcome(name) {
+  /** Sent on every (re)join, after a rename, and when the room's stream started over (a new epoch). */
+  welcome(name, epoch) {
+    if (epoch !== this.epoch) {
+      // A new stream numbers from 1 again: what we showed of the old one says nothing about the new.
+      if (this.epoch !== null) this.view.addNotice(ROOM, 'The room\'s history was reset on the server.', 'warn');
+      this.epoch = epoch;
+      this.lastOffset = 0;
+    }
     if (name === this.me) return;
     this.me = name;
     this.view.setMe(name);
@@ -85,11 +92,14 @@ export class ChatSession {
   }
 
   chat(frame) {
-    // After a reconnect the server replays the room's history, which we mostly showed already.
-    if (this.seen.has(frame.id)) return;
-    this.seen.add(frame.id);
+    // Offsets rise by one in the order everyone sees: anything at or below the last shown is a replay.
+    // A message without an offset was not stored (the servers' shared state was unreachable): show it.
+    if (frame.offset !== undefined) {
+      if (frame.offset <= this.lastOffset) return;
+      this.lastOffset = frame.offset;
+    }
     this.view.addMessage(ROOM, {
-      id: frame.id, user: frame.user, text: frame.message, ts: frame.ts,
+      offset: frame.offset, user: frame.user, text: frame.message, ts: frame.ts,
       mine: frame.user === this.me, history: frame.history === true,
     });
     if (!frame.history && frame.user !== this.me) this.view.markUnread(ROOM);

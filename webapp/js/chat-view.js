@@ -209,12 +209,12 @@ export class ChatView {
 
   // ---- messages -----------------------------------------------------------------------------
 
-  /** message: { id?, user, text, ts, mine, history } */
+  /** message: { offset?, user, text, ts, mine, history } */
   addMessage(key, message) {
     const classes = ['message'];
     if (message.mine) classes.push('mine');
     if (message.history) classes.push('history');
-    const li = el('li', { className: classes.join(' '), data: message.id ? { id: message.id } : {} },
+    const li = el('li', { className: classes.join(' '), data: message.offset !== undefined ? { offset: String(message.offset) } : {} },
       el('div', { className: 'meta' }, el('span', { className: 'from', text: message.user }), timeElement(message.ts)),
       el('p', { className: 'text', text: message.text }));
     this.append(key, li);

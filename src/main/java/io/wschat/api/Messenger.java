@@ -1,16 +1,15 @@
 package io.wschat.api;
 
 import io.wschat.app.ChatRuntime;
-import io.wschat.hub.GroupKey;
+import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.LayerUnavailable;
+import io.wschat.layer.Published;
 import io.wschat.protocol.ChatMessage;
 import io.wschat.protocol.DirectMessage;
-import io.wschat.protocol.Frame;
-import io.wschat.protocol.Frames;
 import io.wschat.protocol.Names;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Says things in rooms and to users: used by the endpoints, the push API, and any other code in the
@@ -20,20 +19,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * Messenger.of(getServletContext()).pushToRoom("builds", "step 3 of 5 done");
  * }</pre>
  *
- * Every method returns how many connections the message reached.
+ * Every method says through the {@link ChannelLayer}, which reaches every server. When the layer is
+ * unreachable, what can still be done on this server is done (its own connections get the message)
+ * and the {@link Delivery} says so.
  */
 public final class Messenger {
 
     private final ChannelLayer layer;
+    private final Registry registry;
     private final Clock clock;
-    // Message ids: unique per server run, so a client can tell a replayed message from a new one.
-    private final String idPrefix;
-    private final AtomicLong nextId = new AtomicLong();
 
-    public Messenger(ChannelLayer layer, Clock clock) {
+    public Messenger(ChannelLayer layer, Registry registry, Clock clock) {
         this.layer = layer;
+        this.registry = registry;
         this.clock = clock;
-        this.idPrefix = Long.toString(clock.millis(), 36) + "-";
     }
 
     /** The messenger of the web application that {@code context} belongs to. */
@@ -45,41 +44,58 @@ public final class Messenger {
         return runtime.messenger();
     }
 
-    /** Says {@code message} in {@code room} as {@code user}; everyone in the room, sender included, receives it. */
-    public int sayInRoom(String room, String user, String message) {
+    /**
+     * Says {@code message} in {@code room} as {@code user}: stored in the room's stream at its next
+     * offset and sent to everyone in the room, sender included. A room with nobody in it keeps it for
+     * those who join later.
+     */
+    public Delivery sayInRoom(String room, String user, String message) {
         requireName(room);
-        ChatMessage m = new ChatMessage(idPrefix + nextId.incrementAndGet(), room, user, message, clock.instant());
-        return layer.sendToRoom(m);
+        ChatMessage draft = ChatMessage.draft(room, user, message, clock.instant());
+        try {
+            Published p = layer.publish(draft);
+            return new Delivery(p.message().offset(), p.delivered(), true);
+        } catch (LayerUnavailable e) {
+            return new Delivery(ChatMessage.NOT_STORED, registry.sayLocally(draft), false);
+        }
     }
 
     /**
      * Sends a direct message to every connection of {@code toUser}; the sender's own connections get
-     * a copy, so all of a sender's tabs show the conversation. Returns how many of {@code toUser}'s
-     * connections it reached; 0 means the user is offline (and nothing was sent to anyone).
+     * a copy, so all of a sender's tabs show the conversation. Nothing is sent if the user is offline
+     * ({@code reached} 0).
      */
-    public int sendDirect(String fromUser, String toUser, String message) {
+    public Delivery sendDirect(String fromUser, String toUser, String message) {
         requireName(toUser);
         DirectMessage m = new DirectMessage(fromUser, toUser, message, clock.instant());
-        var frame = Frames.direct(m);
-        int reached = layer.sendToGroup(GroupKey.user(toUser), frame);
-        if (reached > 0 && !fromUser.equals(toUser)) {
-            layer.sendToGroup(GroupKey.user(fromUser), frame);
+        try {
+            return new Delivery(0, layer.sendDirect(m), true);
+        } catch (LayerUnavailable e) {
+            return new Delivery(0, registry.directLocally(m), false);
         }
-        return reached;
     }
 
-    /** Sends raw text, unchanged, to every connection on the broadcast endpoint {@code /ws}. */
-    public int broadcast(String text) {
-        return layer.sendToGroup(GroupKey.BROADCAST, Frame.of(text));
+    /**
+     * Sends raw text, unchanged, to every connection on the broadcast endpoint {@code /ws}. Returns
+     * false if only this server's connections could be reached (the layer was unreachable).
+     */
+    public boolean broadcast(String text) {
+        try {
+            layer.broadcast(text);
+            return true;
+        } catch (LayerUnavailable e) {
+            registry.broadcastLocally(text);
+            return false;
+        }
     }
 
     /** Server push to a room, shown as said by user {@value ChatMessage#SERVER_USER}. */
-    public int pushToRoom(String room, String message) {
+    public Delivery pushToRoom(String room, String message) {
         return sayInRoom(room, ChatMessage.SERVER_USER, message);
     }
 
-    /** Server push to a user's connections on {@code /ws/{username}}; 0 if the user is offline. */
-    public int pushToUser(String user, String message) {
+    /** Server push to a user's connections on {@code /ws/{username}}; {@code reached} 0 if the user is offline. */
+    public Delivery pushToUser(String user, String message) {
         return sendDirect(ChatMessage.SERVER_USER, user, message);
     }
 

@@ -7,7 +7,6 @@ import io.wschat.hub.Heartbeat;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
-import io.wschat.layer.InMemoryChannelLayer;
 import io.wschat.ops.Drain;
 import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
@@ -79,9 +78,10 @@ public final class ChatRuntime implements AutoCloseable {
         this.settings = settings;
         this.tokens = settings.identity() == Settings.IdentityMode.TOKEN // first: a bad key fails before threads start
                 ? TokenVerifier.from(settings, Clock.systemUTC()) : null;
-        this.registry = new Registry(settings.historySize());
-        this.layer = new InMemoryChannelLayer(registry);
-        this.messenger = new Messenger(layer, Clock.systemUTC());
+        this.layer = Layers.create(settings);
+        this.registry = new Registry(layer, settings.outboxBytes());
+        this.messenger = new Messenger(layer, registry, Clock.systemUTC());
+        layer.start(registry);
         this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
         this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
@@ -131,6 +131,10 @@ public final class ChatRuntime implements AutoCloseable {
 
     public Registry registry() {
         return registry;
+    }
+
+    public ChannelLayer layer() {
+        return layer;
     }
 
     public Messenger messenger() {

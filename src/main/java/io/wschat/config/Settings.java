@@ -28,6 +28,11 @@ import java.util.function.Function;
  * @param floodStrikes             refused (over-rate) messages after which the connection is closed with 1008
  * @param pingIntervalMillis       how often the server pings each connection
  * @param pongTimeoutMillis        how long past a ping interval a connection may stay without a pong
+ * @param layer                    where what servers share is kept: {@code memory} (one server) or {@code redis}
+ * @param redisUrl                 the Redis server of the {@code redis} layer, e.g. {@code redis://127.0.0.1:6379/0}
+ * @param historyTtlSeconds        how long a room keeps its stream (history, offsets, epoch) after its last message or join
+ * @param presenceTtlSeconds       how long a server that stopped answering stays in presence (Redis layer)
+ * @param maxIdleRooms             rooms without members whose history the in-memory layer keeps at most
  * @param tokenSecret              {@code token} mode: the HS256 secret shared with the web application, or null
  * @param tokenPublicKey           {@code token} mode: path of a PEM file with the RS256/ES256 public key(s), or null
  * @param tokenIssuer              {@code token} mode: the {@code iss} every token must carry, or null (not checked)
@@ -52,6 +57,11 @@ public record Settings(
         int floodStrikes,
         long pingIntervalMillis,
         long pongTimeoutMillis,
+        LayerKind layer,
+        String redisUrl,
+        long historyTtlSeconds,
+        int presenceTtlSeconds,
+        int maxIdleRooms,
         // ---- issue 11 (operations): token identity, drain, metrics ----
         String tokenSecret,
         String tokenPublicKey,
@@ -76,6 +86,11 @@ public record Settings(
     public static final String FLOOD_STRIKES = "wschat.floodStrikes";
     public static final String PING_INTERVAL_MILLIS = "wschat.pingIntervalMillis";
     public static final String PONG_TIMEOUT_MILLIS = "wschat.pongTimeoutMillis";
+    public static final String LAYER = "wschat.layer";
+    public static final String REDIS_URL = "wschat.redisUrl";
+    public static final String HISTORY_TTL_SECONDS = "wschat.historyTtlSeconds";
+    public static final String PRESENCE_TTL_SECONDS = "wschat.presenceTtlSeconds";
+    public static final String MAX_IDLE_ROOMS = "wschat.maxIdleRooms";
     public static final String TOKEN_SECRET = "wschat.tokenSecret";
     public static final String TOKEN_PUBLIC_KEY = "wschat.tokenPublicKey";
     public static final String TOKEN_ISSUER = "wschat.tokenIssuer";
@@ -97,6 +112,14 @@ public record Settings(
         TOKEN
     }
 
+    /** Where what servers share is kept. */
+    public enum LayerKind {
+        /** In this server's memory: one server. */
+        MEMORY,
+        /** In Redis: several servers share rooms, presence and users. */
+        REDIS
+    }
+
     public Settings {
         require(maxMessageBytes >= 1, MAX_MESSAGE_BYTES + " must be at least 1");
         require(outboxBytes >= 1, OUTBOX_BYTES + " must be at least 1");
@@ -109,6 +132,13 @@ public record Settings(
         require(floodStrikes >= 1, FLOOD_STRIKES + " must be at least 1");
         require(pingIntervalMillis >= 10, PING_INTERVAL_MILLIS + " must be at least 10");
         require(pongTimeoutMillis >= 10, PONG_TIMEOUT_MILLIS + " must be at least 10");
+        require(historyTtlSeconds >= 1, HISTORY_TTL_SECONDS + " must be at least 1");
+        require(presenceTtlSeconds >= 2, PRESENCE_TTL_SECONDS + " must be at least 2");
+        require(maxIdleRooms >= 0, MAX_IDLE_ROOMS + " must not be negative");
+        layer = layer == null ? LayerKind.MEMORY : layer;
+        redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
+        require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
+                + " (e.g. redis://127.0.0.1:6379/0)");
         pushToken = pushToken == null || pushToken.isBlank() ? null : pushToken;
         require(tokenLeewaySeconds >= 0, TOKEN_LEEWAY_SECONDS + " must not be negative");
         require(drainSeconds >= 0, DRAIN_SECONDS + " must not be negative");
@@ -147,6 +177,11 @@ public record Settings(
                 intValue(lookup, FLOOD_STRIKES, 20),
                 longValue(lookup, PING_INTERVAL_MILLIS, 30_000),
                 longValue(lookup, PONG_TIMEOUT_MILLIS, 10_000),
+                enumValue(lookup, LAYER, LayerKind.class, LayerKind.MEMORY),
+                lookup.apply(REDIS_URL),
+                longValue(lookup, HISTORY_TTL_SECONDS, 86_400),
+                intValue(lookup, PRESENCE_TTL_SECONDS, 15),
+                intValue(lookup, MAX_IDLE_ROOMS, 10_000),
                 lookup.apply(TOKEN_SECRET),
                 lookup.apply(TOKEN_PUBLIC_KEY),
                 lookup.apply(TOKEN_ISSUER),
@@ -174,6 +209,8 @@ public record Settings(
             }
             if (SECRETS.contains(c.getName())) {
                 value = value == null ? "unset" : "(set)";
+            } else if (c.getName().equals("redisUrl") && value != null) {
+                value = RedisUrls.withoutPassword((String) value);
             }
             b.append(b.length() > "Settings[".length() ? ", " : "").append(c.getName()).append('=').append(value);
         }
@@ -195,13 +232,20 @@ public record Settings(
     }
 
     private static IdentityMode identityValue(String raw) {
+        return enumValue(k -> raw, IDENTITY, IdentityMode.class, IdentityMode.OPEN);
+    }
+
+    /** One of an enum's constants, named in any case ({@code open}, {@code REDIS}, ...). */
+    private static <E extends Enum<E>> E enumValue(Function<String, String> lookup, String key, Class<E> type, E fallback) {
+        String raw = lookup.apply(key);
         if (raw == null) {
-            return IdentityMode.OPEN;
+            return fallback;
         }
         try {
-            return IdentityMode.valueOf(raw.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(IDENTITY + " must be 'open', 'container' or 'token', got '" + raw + "'", e);
+            List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> "'" + c.name().toLowerCase(Locale.ROOT) + "'").toList();
+            throw new IllegalArgumentException(key + " must be one of " + String.join(", ", names) + ", got '" + raw + "'", e);
         }
     }
 

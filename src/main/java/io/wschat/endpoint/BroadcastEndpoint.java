@@ -1,6 +1,5 @@
 package io.wschat.endpoint;
 
-import io.wschat.hub.GroupKey;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
 import jakarta.websocket.OnMessage;
@@ -8,7 +7,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
-/** {@code /ws}: every text frame goes, unchanged, to every connection on {@code /ws} (sender included). */
+/** {@code /ws}: every text frame goes, unchanged, to every connection on {@code /ws} on every server (sender included). */
 @ServerEndpoint(value = "/ws", configurator = ScopeCapture.class)
 public class BroadcastEndpoint extends ConnectionEndpoint {
 
@@ -19,19 +18,19 @@ public class BroadcastEndpoint extends ConnectionEndpoint {
     @OnOpen
     public void onOpen(Session session) {
         if (open(session, Identity::anonymous)) {
-            runtime.registry().join(GroupKey.BROADCAST, connection);
+            runtime.registry().joinBroadcast(connection);
         }
     }
 
     @OnMessage
     public void onMessage(String text) {
-        if (withinLimit(text)) {
-            runtime.messenger().broadcast(text);
+        if (withinLimit(text) && !runtime.messenger().broadcast(text)) {
+            replyUnavailable("this broadcast");
         }
     }
 
     @Override
     protected void leave() {
-        runtime.registry().leave(GroupKey.BROADCAST, connection);
+        runtime.registry().leaveBroadcast(connection);
     }
 }

@@ -40,6 +40,8 @@ public abstract class ConnectionEndpoint {
             new CloseReason(CloseCodes.TRY_AGAIN_LATER, "too many connections");
     static final CloseReason SCOPE_MISMATCH =
             new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "handshake data mismatch");
+    static final CloseReason LAYER_UNAVAILABLE =
+            new CloseReason(CloseCodes.TRY_AGAIN_LATER, "shared state unavailable");
 
     /** Tomcat's per-session bound on a blocking send (pings and closes block); other containers ignore it. */
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -99,6 +101,20 @@ public abstract class ConnectionEndpoint {
             expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
         }
         return true;
+    }
+
+    /**
+     * Closes a connection that could not join its room or user because the state servers share is
+     * unreachable: 1013, try again later (a client that reconnects with backoff gets in once it is back).
+     */
+    protected final void closeUnavailable() {
+        connection.close(LAYER_UNAVAILABLE);
+    }
+
+    /** Tells the sender that what it said reached only this server's connections (or nobody). */
+    protected final void replyUnavailable(String what) {
+        reply(Frames.error(ErrorCode.UNAVAILABLE, what + ": the servers' shared state is unreachable, so it"
+                + " reached only connections on this server, if any, and was not kept; send it again later"));
     }
 
     /** Refuses a connection that cannot be served (an invalid or forbidden name) with 1008. */
@@ -174,6 +190,7 @@ public abstract class ConnectionEndpoint {
             expiry.cancel();
         }
         if (connection != null) {
+            connection.end(); // waits for a join still running in onOpen (see Connection#end)
             try {
                 leave();
             } finally {

@@ -1,6 +1,7 @@
 package io.wschat.endpoint;
 
-import io.wschat.hub.GroupKey;
+import io.wschat.api.Delivery;
+import io.wschat.layer.LayerUnavailable;
 import io.wschat.protocol.DirectRequest;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frames;
@@ -33,20 +34,27 @@ public class DirectEndpoint extends ConnectionEndpoint {
         // In container and token modes only the signed-in user's own name (else 1008); in open mode any valid name.
         if (open(session, (mode, scope) -> Identity.forUser(mode, scope, username))) {
             this.username = username;
-            runtime.registry().join(GroupKey.user(username), connection);
+            try {
+                runtime.registry().joinUser(username, connection);
+            } catch (LayerUnavailable e) {
+                this.username = null;
+                closeUnavailable();
+            }
         }
     }
 
     @OnMessage
     public void onMessage(String text) {
-        if (!withinLimit(text)) {
+        if (username == null || !withinLimit(text)) {
             return;
         }
         try {
             DirectRequest request = Inbound.direct(text);
             // from_user is this connection's path username, whatever the client wrote.
-            int reached = runtime.messenger().sendDirect(username, request.toUser(), request.message());
-            if (reached == 0) {
+            Delivery d = runtime.messenger().sendDirect(username, request.toUser(), request.message());
+            if (!d.complete()) {
+                replyUnavailable("your message to '" + request.toUser() + "'");
+            } else if (d.reached() == 0) {
                 reply(Frames.error(ErrorCode.USER_OFFLINE, "user '" + request.toUser() + "' is not connected"));
             }
         } catch (ProtocolException e) {
@@ -56,6 +64,8 @@ public class DirectEndpoint extends ConnectionEndpoint {
 
     @Override
     protected void leave() {
-        runtime.registry().leave(GroupKey.user(username), connection);
+        if (username != null) {
+            runtime.registry().leaveUser(username, connection);
+        }
     }
 }

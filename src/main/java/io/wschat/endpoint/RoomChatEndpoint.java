@@ -1,5 +1,6 @@
 package io.wschat.endpoint;
 
+import io.wschat.layer.LayerUnavailable;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Names;
@@ -33,21 +34,26 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
         }
         if (open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
             this.room = room;
-            runtime.registry().joinRoom(room, connection);
+            try {
+                runtime.registry().joinRoom(room, connection);
+            } catch (LayerUnavailable e) {
+                this.room = null; // in no room: nothing to say, nothing to leave
+                closeUnavailable();
+            }
         }
     }
 
     @OnMessage
     public void onMessage(String text) {
-        if (!withinLimit(text)) {
+        if (room == null || !withinLimit(text)) {
             return;
         }
         try {
             String message = Inbound.chat(text);
             if (message.equals(RENAME) || message.startsWith(RENAME + " ")) {
                 rename(message.substring(RENAME.length()).strip());
-            } else {
-                runtime.messenger().sayInRoom(room, connection.name(), message);
+            } else if (!runtime.messenger().sayInRoom(room, connection.name(), message).complete()) {
+                replyUnavailable("your message");
             }
         } catch (ProtocolException e) {
             reply(e);
@@ -61,11 +67,18 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
         if (newName.isEmpty()) {
             throw new ProtocolException(ErrorCode.INVALID_NAME, "usage: /name NEW");
         }
-        runtime.registry().renameInRoom(room, connection, Names.require("name", newName));
+        try {
+            runtime.registry().renameInRoom(room, connection, Names.require("name", newName));
+        } catch (LayerUnavailable e) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE,
+                    "renaming needs the servers' shared state, which is unreachable; try again later");
+        }
     }
 
     @Override
     protected void leave() {
-        runtime.registry().leaveRoom(room, connection);
+        if (room != null) {
+            runtime.registry().leaveRoom(room, connection);
+        }
     }
 }

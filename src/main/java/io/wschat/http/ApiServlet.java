@@ -1,7 +1,10 @@
 package io.wschat.http;
 
+import io.wschat.api.Delivery;
 import io.wschat.api.Messenger;
 import io.wschat.app.ChatRuntime;
+import io.wschat.config.Settings;
+import io.wschat.layer.LayerUnavailable;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Json;
@@ -14,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,9 +39,16 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
             return;
         }
+        Map<String, Integer> active;
+        try {
+            active = ChatRuntime.of(getServletContext()).layer().rooms();
+        } catch (LayerUnavailable e) {
+            JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE.wire(),
+                    "the servers' shared state is unreachable; try again later");
+            return;
+        }
         JsonArrayBuilder rooms = Json.BUILDERS.createArrayBuilder();
-        ChatRuntime.of(getServletContext()).registry().rooms()
-                .forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
+        active.forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
         JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object().add("rooms", rooms).build());
     }
 
@@ -66,14 +77,26 @@ public class ApiServlet extends HttpServlet {
         }
         Messenger messenger = ChatRuntime.of(getServletContext()).messenger();
         boolean toRoom = m.group(1).equals("rooms");
-        int delivered = toRoom ? messenger.pushToRoom(target, message) : messenger.pushToUser(target, message);
-        if (!toRoom && delivered == 0) {
+        Delivery d = toRoom ? messenger.pushToRoom(target, message) : messenger.pushToUser(target, message);
+        if (!d.complete()) {
+            JsonResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, JsonResponses.object()
+                    .add("error", ErrorCode.UNAVAILABLE.wire())
+                    .add("detail", "the servers' shared state is unreachable: not stored, sent only to this"
+                            + " server's connections")
+                    .add("delivered", d.reached())
+                    .build());
+            return;
+        }
+        if (!toRoom && d.reached() == 0) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "user_offline",
                     "user '" + target + "' has no open connection");
             return;
         }
-        JsonResponses.send(response, HttpServletResponse.SC_ACCEPTED,
-                JsonResponses.object().add("delivered", delivered).build());
+        var body = JsonResponses.object().add("delivered", d.reached());
+        if (toRoom) {
+            body.add("offset", d.offset());
+        }
+        JsonResponses.send(response, HttpServletResponse.SC_ACCEPTED, body.build());
     }
 
     private static String readBody(HttpServletRequest request) throws IOException, ProtocolException {

@@ -2,6 +2,8 @@ package io.wschat.http;
 
 import io.wschat.app.ChatRuntime;
 import io.wschat.hub.Registry;
+import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.LayerState;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,8 +11,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code GET /health}: 200 with the server's status, for load balancers and for people; 503
- * {@code DRAINING} once a drain has started, so that a load balancer stops sending clients here.
+ * {@code GET /health}: this server's status and counts, for load balancers and for people: 200 "UP";
+ * 503 "DEGRADED" while the layer cannot reach what servers share; 503 "DRAINING" once a drain has
+ * started, so that a load balancer stops sending clients here.
  */
 @WebServlet("/health")
 public class HealthServlet extends HttpServlet {
@@ -19,14 +22,18 @@ public class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ChatRuntime runtime = ChatRuntime.of(getServletContext());
         Registry registry = runtime.registry();
+        ChannelLayer layer = runtime.layer();
+        boolean up = layer.state() == LayerState.UP;
         boolean draining = runtime.drain().isDraining();
-        JsonResponses.send(response, draining ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_OK,
+        // A degraded server refuses new room and user connections (1013): a load balancer should send them elsewhere.
+        JsonResponses.send(response, up && !draining ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                 JsonResponses.object()
-                .add("status", draining ? "DRAINING" : "UP")
-                .add("connections", registry.connectionCount())
-                .add("rooms", registry.rooms().size())
-                .add("groups", registry.groupCount())
-                .add("slowConsumersClosed", registry.slowConsumersClosed())
-                .build());
+                        .add("status", draining ? "DRAINING" : up ? "UP" : "DEGRADED")
+                        .add("layer", layer.kind())
+                        .add("connections", registry.connectionCount())
+                        .add("rooms", registry.localRoomCount())
+                        .add("groups", registry.groupCount())
+                        .add("slowConsumersClosed", registry.slowConsumersClosed())
+                        .build());
     }
 }

@@ -1,5 +1,6 @@
 package io.wschat.hub;
 
+import io.wschat.layer.Member;
 import io.wschat.protocol.Frame;
 import jakarta.websocket.CloseReason;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Objects;
  *
  * <p>{@code person} tells people apart where names alone cannot (see {@link io.wschat.security.Identity}):
  * connections with one name and one person are tabs of one member; a different person asking for a
- * taken name gets a suffix.
+ * taken name gets a suffix (see {@link io.wschat.layer.ChannelLayer#joinRoom}).
  */
 public final class Connection {
 
@@ -20,6 +21,7 @@ public final class Connection {
     private final Outbox outbox;
     private volatile String name;
     private volatile long lastPongNanos;
+    private boolean ended; // guarded by this: see end()
 
     public Connection(String id, String name, String person, String clientAddress, Outbox outbox, long nowNanos) {
         this.id = Objects.requireNonNull(id);
@@ -46,7 +48,28 @@ public final class Connection {
         return clientAddress;
     }
 
-    /** Only the registry renames, under the lock of every room the connection is in. */
+    /**
+     * Marks the connection as ended (its endpoint's onClose is running): it joins nothing from now
+     * on. Joins hold this connection's monitor ({@link Registry#joinRoom}), so this waits for a join
+     * in progress, and the leave that follows undoes it whole.
+     *
+     * <p>Why: onClose can run on another thread while onOpen is still joining, when the connection's
+     * outbox closes the session because a write failed (the client vanished right after connecting).
+     */
+    public synchronized void end() {
+        ended = true;
+    }
+
+    synchronized boolean hasEnded() {
+        return ended;
+    }
+
+    /** As presence knows this connection. */
+    public Member asMember() {
+        return new Member(id, name, person);
+    }
+
+    /** Only the hub renames: as a room's snapshot or the layer says. */
     void rename(String newName) {
         this.name = Objects.requireNonNull(newName);
     }
@@ -73,6 +96,11 @@ public final class Connection {
     /** Closes after every frame queued so far has gone out. */
     public void close(CloseReason reason) {
         outbox.closeAfterFlush(reason);
+    }
+
+    /** Closes as a slow consumer: it could not take in what it was sent. */
+    void overflow() {
+        outbox.closeAsSlowConsumer();
     }
 
     /** Drops whatever is queued and closes now: for a peer that is no longer reading. */

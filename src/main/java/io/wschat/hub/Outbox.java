@@ -91,7 +91,7 @@ public final class Outbox {
         long after = queuedBytes.addAndGet(frame.bytes());
         if (after > limitBytes && after != frame.bytes()) {
             queuedBytes.addAndGet(-frame.bytes());
-            abortAsSlowConsumer();
+            closeAsSlowConsumer();
             return false;
         }
         queue.add(new Item(frame, null));
@@ -123,7 +123,8 @@ public final class Outbox {
         return queuedBytes.get();
     }
 
-    private void abortAsSlowConsumer() {
+    /** Drops whatever is queued and closes with 1008 "slow consumer", counting it. */
+    public void closeAsSlowConsumer() {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
             onSlowConsumer.run();

@@ -1,10 +1,17 @@
 package io.wschat.hub;
 
+import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.LayerListener;
+import io.wschat.layer.LayerUnavailable;
+import io.wschat.layer.Member;
+import io.wschat.layer.RoomJoin;
 import io.wschat.protocol.ChatMessage;
+import io.wschat.protocol.DirectMessage;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
-import io.wschat.protocol.Names;
+import io.wschat.protocol.PresenceChange;
 import jakarta.websocket.CloseReason;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,23 +19,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Who is where on this server: every open connection, and the groups (rooms, users, the broadcast
- * channel) they belong to. This is the one piece of shared mutable state in the application.
+ * Who is where on this server: every open connection, the rooms, users and broadcast endpoint they
+ * are in here, and the fan-out to them of what the {@link ChannelLayer} delivers. What servers share
+ * (presence, room streams, who is connected elsewhere) belongs to the layer; the registry tells the
+ * layer of its connections' joins and leaves and never holds a room's lock while calling it.
  *
- * <p>A group exists exactly while it has members: joining creates it and the last leave removes it,
- * both inside {@link ConcurrentHashMap#compute}, so a join never lands in a group that is being
- * removed. The group's own lock is taken inside that (never the other way round), so there is no
- * lock-order cycle. Sends look the group up without the map's lock.
+ * <p>A local room or user group exists exactly while it has connections here: joining creates it and
+ * the last leave removes it, both inside {@link ConcurrentHashMap#compute}, so a join never lands in a
+ * group that is being removed. Deliveries look groups up without the map's lock.
  */
-public final class Registry {
+public final class Registry implements LayerListener {
 
-    private final int historySize;
-    private final ConcurrentHashMap<GroupKey, Group> groups = new ConcurrentHashMap<>();
+    private final ChannelLayer layer;
+    private final long heldLimitBytes;
+    private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Group> users = new ConcurrentHashMap<>();
+    private final Group broadcast = new Group();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final LongAdder slowConsumers = new LongAdder();
 
-    public Registry(int historySize) {
-        this.historySize = historySize;
+    /**
+     * @param heldLimitBytes how much may be held back for a joining connection (its outbox limit): a
+     *                       joiner that cannot take that in is a slow consumer
+     */
+    public Registry(ChannelLayer layer, long heldLimitBytes) {
+        this.layer = layer;
+        this.heldLimitBytes = heldLimitBytes;
     }
 
     // ---- connections -------------------------------------------------------------------------
@@ -58,151 +74,238 @@ public final class Registry {
         return slowConsumers.sum();
     }
 
-    // ---- plain groups (users, broadcast) ------------------------------------------------------
+    // ---- rooms ---------------------------------------------------------------------------------
 
-    public void join(GroupKey key, Connection c) {
-        groups.compute(key, (k, g) -> {
-            Group group = g != null ? g : new Group(k, 0);
-            group.add(c);
-            return group;
-        });
+    /**
+     * Joins the connection to the room: it gets a welcome with its name (the one it asked for, or a
+     * suffixed one), the member list, the history, then live traffic, with nothing missed or repeated
+     * in between (see {@link LocalRoom}).
+     *
+     * <p>Nothing happens for a connection that has {@link Connection#end() ended}.
+     *
+     * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no room
+     */
+    public void joinRoom(String room, Connection c) throws LayerUnavailable {
+        synchronized (c) {
+            if (c.hasEnded()) {
+                return;
+            }
+            LocalRoom local = rooms.compute(room, (k, r) -> {
+                LocalRoom joined = r != null ? r : new LocalRoom(k, heldLimitBytes);
+                joined.addJoining(c);
+                return joined;
+            });
+            RoomJoin join;
+            try {
+                join = layer.joinRoom(room, c.asMember());
+            } catch (LayerUnavailable | RuntimeException e) {
+                removeLocally(room, c);
+                throw e;
+            }
+            local.joined(c, join);
+        }
     }
 
-    public void leave(GroupKey key, Connection c) {
-        groups.computeIfPresent(key, (k, g) -> {
-            g.remove(c);
-            return g.isEmpty() ? null : g;
-        });
+    /** Takes the connection out of the room; the room hears of it if its name has no connection left. */
+    public void leaveRoom(String room, Connection c) {
+        LocalRoom local = removeLocally(room, c);
+        if (local == null) {
+            return;
+        }
+        try {
+            layer.leaveRoom(room, c.asMember());
+        } catch (LayerUnavailable e) {
+            // The layer re-announces this server's members once it is back; until then, tell the room here.
+            if (!local.hasOtherMemberNamed(c.name(), c)) {
+                local.presence(PresenceChange.left(room, c.name(), -1), Frames.left(room, c.name()));
+            }
+        }
     }
 
-    /** Queues the frame to every member of the group; returns how many connections accepted it. */
-    public int send(GroupKey key, Frame frame) {
-        Group g = groups.get(key);
+    /** Renames the connection in its room (suffixed if another person goes by that name); everyone there is told. */
+    public void renameInRoom(String room, Connection c, String wanted) throws LayerUnavailable {
+        String name = layer.renameInRoom(room, c.asMember(), wanted);
+        LocalRoom local = rooms.get(room);
+        if (local != null) {
+            local.renamed(c, name);
+        }
+    }
+
+    private LocalRoom removeLocally(String room, Connection c) {
+        LocalRoom[] removedFrom = {null};
+        rooms.computeIfPresent(room, (k, r) -> {
+            removedFrom[0] = r;
+            return r.remove(c) ? null : r;
+        });
+        return removedFrom[0];
+    }
+
+    /** Queues a message said here while the layer was unreachable to this server's members of its room. */
+    public int sayLocally(ChatMessage message) {
+        LocalRoom local = rooms.get(message.room());
+        return local == null ? 0 : local.deliver(message, Frames.chat(message));
+    }
+
+    /** How many rooms have connections on this server. */
+    public int localRoomCount() {
+        return rooms.size();
+    }
+
+    // ---- users and broadcast -----------------------------------------------------------------
+
+    /**
+     * Adds a {@code /ws/{username}} connection: it receives the user's direct messages.
+     *
+     * <p>Nothing happens for a connection that has {@link Connection#end() ended}.
+     *
+     * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no group
+     */
+    public void joinUser(String user, Connection c) throws LayerUnavailable {
+        synchronized (c) {
+            if (c.hasEnded()) {
+                return;
+            }
+            users.compute(user, (k, g) -> {
+                Group group = g != null ? g : new Group();
+                group.add(c);
+                return group;
+            });
+            try {
+                layer.userConnected(user, c.id());
+            } catch (LayerUnavailable | RuntimeException e) {
+                removeUser(user, c);
+                throw e;
+            }
+        }
+    }
+
+    public void leaveUser(String user, Connection c) {
+        removeUser(user, c);
+        try {
+            layer.userDisconnected(user, c.id());
+        } catch (LayerUnavailable e) {
+            // re-announced by the layer when it is back
+        }
+    }
+
+    private void removeUser(String user, Connection c) {
+        users.computeIfPresent(user, (k, g) -> g.remove(c) ? null : g);
+    }
+
+    public void joinBroadcast(Connection c) {
+        synchronized (c) {
+            if (!c.hasEnded()) {
+                broadcast.add(c);
+            }
+        }
+    }
+
+    public void leaveBroadcast(Connection c) {
+        broadcast.remove(c);
+    }
+
+    /** Queues a direct message to this server's connections of its receiver and sender; returns the receiver's. */
+    public int directLocally(DirectMessage message) {
+        Frame frame = Frames.direct(message);
+        int reached = deliverToUser(message.toUser(), frame);
+        if (reached > 0 && !message.fromUser().equals(message.toUser())) {
+            deliverToUser(message.fromUser(), frame);
+        }
+        return reached;
+    }
+
+    public int broadcastLocally(String text) {
+        return broadcast.deliver(Frame.of(text));
+    }
+
+    private int deliverToUser(String user, Frame frame) {
+        Group g = users.get(user);
         return g == null ? 0 : g.deliver(frame);
     }
 
-    public int memberCount(GroupKey key) {
-        Group g = groups.get(key);
-        return g == null ? 0 : g.size();
-    }
+    // ---- what the layer delivers -------------------------------------------------------------
 
-    // ---- rooms: presence and history ----------------------------------------------------------
-
-    /**
-     * Adds the connection to the room and, in the room's order, sends it: a welcome with its name,
-     * the member list, then the history; everyone else is told of a new member (not of a second
-     * tab of a member already there).
-     *
-     * <p>A name another person already goes by in the room is not shared: the newcomer becomes
-     * {@code name-2} (or {@code -3}, ...) and learns it from the welcome. The same person (see
-     * {@link Connection#person()}) with the same name is a second tab of one member.
-     */
-    public void joinRoom(String room, Connection c) {
-        groups.compute(GroupKey.room(room), (k, g) -> {
-            Group group = g != null ? g : new Group(k, historySize);
-            synchronized (group) {
-                c.rename(unusedName(group, c, c.name()));
-                boolean newName = !group.hasOtherMemberNamed(c.name(), c);
-                group.add(c);
-                c.send(Frames.welcome(room, c.name()));
-                c.send(Frames.members(room, group.memberNames()));
-                for (ChatMessage m : group.history()) {
-                    c.send(Frames.history(m));
-                }
-                if (newName) {
-                    group.deliverExcept(Frames.joined(room, c.name()), c);
-                }
-            }
-            return group;
-        });
-    }
-
-    /** Removes the connection; the room hears of it once the member's last connection has gone. */
-    public void leaveRoom(String room, Connection c) {
-        groups.computeIfPresent(GroupKey.room(room), (k, group) -> {
-            synchronized (group) {
-                if (group.remove(c) && !group.hasOtherMemberNamed(c.name(), c)) {
-                    group.deliver(Frames.left(room, c.name()));
-                }
-                return group.isEmpty() ? null : group;
-            }
-        });
-    }
-
-    /** Renames a connection in its room; everyone there, the renamed included, is told. */
-    public void renameInRoom(String room, Connection c, String newName) {
-        Group group = groups.get(GroupKey.room(room));
-        if (group == null) {
-            c.rename(newName);
-            return;
-        }
-        synchronized (group) {
-            newName = unusedName(group, c, newName);
-            String old = c.name();
-            if (old.equals(newName)) {
-                c.send(Frames.welcome(room, newName));
-                return;
-            }
-            boolean oldStays = group.hasOtherMemberNamed(old, c);
-            boolean newExists = group.hasOtherMemberNamed(newName, c);
-            c.rename(newName);
-            c.send(Frames.welcome(room, newName));
-            if (!oldStays && !newExists) {
-                group.deliver(Frames.renamed(room, old, newName));
-            } else {
-                // Another tab keeps the old name, or the new name is already a member: present it as
-                // the membership changes it is, so every client's member list stays right.
-                if (!oldStays) {
-                    group.deliver(Frames.left(room, old));
-                }
-                if (!newExists) {
-                    group.deliver(Frames.joined(room, newName));
-                }
-            }
+    @Override
+    public void roomMessage(ChatMessage message) {
+        LocalRoom local = rooms.get(message.room());
+        if (local != null) {
+            local.deliver(message, Frames.chat(message));
         }
     }
 
-    /** {@code wanted}, or the first of {@code wanted-2}, {@code wanted-3}, ... that no other person in the group uses. */
-    static String unusedName(Group group, Connection c, String wanted) {
-        if (!group.isTakenByAnotherPerson(wanted, c)) {
-            return wanted;
-        }
-        for (int i = 2; ; i++) {
-            String suffix = "-" + i;
-            int room = Names.MAX_LENGTH - suffix.length();
-            String base = wanted.codePointCount(0, wanted.length()) <= room ? wanted
-                    : wanted.substring(0, wanted.offsetByCodePoints(0, room));
-            String candidate = base + suffix;
-            if (!group.isTakenByAnotherPerson(candidate, c)) {
-                return candidate;
-            }
+    @Override
+    public void presenceChanged(PresenceChange change) {
+        LocalRoom local = rooms.get(change.room());
+        if (local != null) {
+            local.presence(change, Frames.presence(change));
         }
     }
 
-    /** Records the message in the room's history and delivers it; 0 if the room has no members. */
-    public int sayInRoom(ChatMessage message, Frame frame) {
-        Group g = groups.get(GroupKey.room(message.room()));
-        return g == null ? 0 : g.say(message, frame);
+    @Override
+    public void direct(DirectMessage message) {
+        Frame frame = Frames.direct(message);
+        deliverToUser(message.toUser(), frame);
+        if (!message.fromUser().equals(message.toUser())) {
+            deliverToUser(message.fromUser(), frame);
+        }
     }
 
-    /** Active rooms with how many members (distinct names) each has, sorted by name. */
-    public Map<String, Integer> rooms() {
-        Map<String, Integer> rooms = new TreeMap<>();
-        groups.forEach((k, g) -> {
-            if (k.kind() == GroupKey.Kind.ROOM) {
-                rooms.put(k.name(), g.memberNames().size());
+    @Override
+    public void broadcast(String text) {
+        broadcastLocally(text);
+    }
+
+    @Override
+    public void roomResynced(String room, RoomJoin state) {
+        LocalRoom local = rooms.get(room);
+        if (local != null) {
+            local.resynced(state);
+        }
+    }
+
+    @Override
+    public void renamed(String room, String connectionId, String newName) {
+        LocalRoom local = rooms.get(room);
+        Connection c = local == null ? null : local.find(connectionId);
+        if (c != null) {
+            local.renamed(c, newName);
+        }
+    }
+
+    @Override
+    public Map<String, List<Member>> localRoomMembers() {
+        Map<String, List<Member>> out = new TreeMap<>();
+        rooms.forEach((name, local) -> {
+            List<Member> members = local.joinedMembers();
+            if (!members.isEmpty()) {
+                out.put(name, members);
             }
         });
-        return rooms;
+        return out;
     }
 
-    /** Whether nothing at all is registered: no connection, no group. */
+    @Override
+    public Map<String, List<String>> localUserConnections() {
+        Map<String, List<String>> out = new TreeMap<>();
+        users.forEach((user, g) -> {
+            List<String> ids = g.ids();
+            if (!ids.isEmpty()) {
+                out.put(user, ids);
+            }
+        });
+        return out;
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    /** Whether nothing at all is registered here: no connection, no room, user or broadcast member. */
     public boolean isEmpty() {
-        return connections.isEmpty() && groups.isEmpty();
+        return connections.isEmpty() && rooms.isEmpty() && users.isEmpty() && broadcast.isEmpty();
     }
 
+    /** Rooms and users with connections here, plus the broadcast endpoint if it has any. */
     public int groupCount() {
-        return groups.size();
+        return rooms.size() + users.size() + (broadcast.isEmpty() ? 0 : 1);
     }
 
     /** Closes every connection, for shutdown. */

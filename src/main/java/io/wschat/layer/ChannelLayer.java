@@ -1,24 +1,71 @@
 package io.wschat.layer;
 
-import io.wschat.hub.GroupKey;
 import io.wschat.protocol.ChatMessage;
-import io.wschat.protocol.Frame;
+import io.wschat.protocol.DirectMessage;
+import java.util.Map;
 
 /**
- * How a message reaches a group: the seam between saying something and the servers that hold the
- * group's connections. Membership is always local (the {@link io.wschat.hub.Registry} of each
- * server); a layer decides which servers hear of a message. The in-memory layer delivers on this
- * server only; a layer over a shared broker would publish, and every server would deliver to its
- * own members.
+ * Everything that servers running the same chat share: the room streams (history and live messages
+ * under one numbering), presence (who is in which room, under which name), who is connected where
+ * (for direct messages and {@code user_offline}), the room list, and {@code /ws} broadcast.
+ *
+ * <p>What is not shared stays in the hub: the connections of this server, their outboxes and the
+ * fan-out to them. A layer tells the hub what to deliver through the {@link LayerListener} it was
+ * started with, on every server: a room message once per server that has members of the room, in
+ * offset order, and presence changes in version order.
+ *
+ * <p>{@link InMemoryChannelLayer} is the layer of one server; {@code layer.redis.RedisChannelLayer}
+ * shares all of it between servers through Redis. Each operation either happens on the shared state
+ * or throws {@link LayerUnavailable}; the caller then decides what this server alone can still do.
  */
 public interface ChannelLayer extends AutoCloseable {
 
-    /** Delivers a room message (and keeps it in the room's history); returns connections reached here. */
-    int sendToRoom(ChatMessage message);
+    /** Starts delivering to {@code listener}, which from then on hears of everything said where it has members. */
+    void start(LayerListener listener);
 
-    /** Delivers a frame to every member of a group; returns connections reached here. */
-    int sendToGroup(GroupKey group, Frame frame);
+    /** {@code memory} or {@code redis}, for {@code /health}. */
+    String kind();
 
+    LayerState state();
+
+    /**
+     * Adds a member to a room: picks its name (the wanted one, or the first free {@code -2}, {@code -3}
+     * suffix if another person goes by it), announces it to the room unless the same person is
+     * already there under that name, and returns what the joiner needs, consistent with that moment:
+     * the room's epoch, last offset, history and member list.
+     */
+    RoomJoin joinRoom(String room, Member member) throws LayerUnavailable;
+
+    /** Removes a member; the room hears of it once the person's last connection under that name has gone. */
+    void leaveRoom(String room, Member member) throws LayerUnavailable;
+
+    /** Renames a member (suffixed as in {@link #joinRoom}); returns the name it got. Everyone in the room is told. */
+    String renameInRoom(String room, Member member, String wanted) throws LayerUnavailable;
+
+    /**
+     * Stores a room message at the room's next offset and delivers it to every server with members
+     * there, as one step; a room with no members keeps it in its history too.
+     */
+    Published publish(ChatMessage draft) throws LayerUnavailable;
+
+    /** Rooms with members, by name, with how many members (distinct names) each has. */
+    Map<String, Integer> rooms() throws LayerUnavailable;
+
+    /** Records a connection of {@code user} on this server: it receives the user's direct messages. */
+    void userConnected(String user, String connectionId) throws LayerUnavailable;
+
+    void userDisconnected(String user, String connectionId) throws LayerUnavailable;
+
+    /**
+     * Delivers a direct message to every connection of its receiver and of its sender, on every
+     * server, unless the receiver has none. Returns how many connections the receiver has (0: offline).
+     */
+    int sendDirect(DirectMessage message) throws LayerUnavailable;
+
+    /** Delivers raw text to every {@code /ws} connection on every server. */
+    void broadcast(String text) throws LayerUnavailable;
+
+    /** Stops delivering; on a shared store, removes this server's members from presence at once. */
     @Override
     void close();
 }

@@ -19,7 +19,9 @@ public enum ErrorCode {
     /** The connection sent messages faster than its allowance; this one was dropped. */
     RATE_LIMITED("rate_limited"),
     /** The action is not allowed in this configuration (e.g. renaming when names come from the login). */
-    FORBIDDEN("forbidden");
+    FORBIDDEN("forbidden"),
+    /** The state servers share could not be reached: the message reached only this server's connections, if any. */
+    UNAVAILABLE("unavailable");
 
     private final String wire;
 

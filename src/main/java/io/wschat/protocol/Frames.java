@@ -11,8 +11,8 @@ public final class Frames {
     private Frames() {
     }
 
-    public static Frame welcome(String room, String user) {
-        return object(g -> g.write("type", "welcome").write("room", room).write("user", user));
+    public static Frame welcome(String room, String user, String epoch) {
+        return object(g -> g.write("type", "welcome").write("room", room).write("user", user).write("epoch", epoch));
     }
 
     public static Frame members(String room, Collection<String> members) {
@@ -33,6 +33,14 @@ public final class Frames {
 
     public static Frame renamed(String room, String from, String to) {
         return object(g -> g.write("type", "presence.rename").write("room", room).write("from", from).write("to", to));
+    }
+
+    public static Frame presence(PresenceChange change) {
+        return switch (change.kind()) {
+            case JOIN -> joined(change.room(), change.user());
+            case LEAVE -> left(change.room(), change.user());
+            case RENAME -> renamed(change.room(), change.from(), change.user());
+        };
     }
 
     public static Frame chat(ChatMessage m) {
@@ -58,9 +66,11 @@ public final class Frames {
 
     private static Frame chat(ChatMessage m, boolean history) {
         return object(g -> {
-            g.write("type", "chat.message")
-                    .write("id", m.id())
-                    .write("room", m.room())
+            g.write("type", "chat.message");
+            if (m.stored()) {
+                g.write("offset", m.offset());
+            }
+            g.write("room", m.room())
                     .write("user", m.user())
                     .write("message", m.message())
                     .write("ts", m.ts().toString());

@@ -24,6 +24,19 @@ public final class Names {
         return length <= MAX_LENGTH && ALLOWED.matcher(name).matches() && !ONLY_DOTS.matcher(name).matches();
     }
 
+    /**
+     * {@code wanted} with the suffix {@code -n} (n at least 2), shortened first if needed so that the
+     * result still has at most {@link #MAX_LENGTH} characters: how a second person asking for a taken
+     * name is told apart.
+     */
+    public static String suffixed(String wanted, int n) {
+        String suffix = "-" + n;
+        int room = MAX_LENGTH - suffix.length();
+        String base = wanted.codePointCount(0, wanted.length()) <= room ? wanted
+                : wanted.substring(0, wanted.offsetByCodePoints(0, room));
+        return base + suffix;
+    }
+
     /** Returns {@code name} if valid, else throws with a reason a client can show. */
     public static String require(String what, String name) throws ProtocolException {
         if (!isValid(name)) {

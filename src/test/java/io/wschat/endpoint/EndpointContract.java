@@ -41,6 +41,22 @@ public abstract class EndpointContract {
 
     private final java.util.List<WsClient> clients = new java.util.ArrayList<>();
 
+    private static final String RUN = Long.toString(System.nanoTime() & 0xffffff, 36);
+    private static final java.util.concurrent.atomic.AtomicInteger ROOMS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** This test's own room: rooms keep their history, so each test starts in one nobody used. */
+    protected String lobby;
+
+    @org.junit.jupiter.api.BeforeEach
+    void newRoom() {
+        lobby = unique("lobby");
+    }
+
+    /** A room name no other test of this run uses. */
+    protected static String unique(String base) {
+        return base + "-" + RUN + "-" + ROOMS.incrementAndGet();
+    }
+
     protected WsClient open(String path) {
         WsClient c = WsClient.connect(ws(path));
         clients.add(c);
@@ -65,21 +81,48 @@ public abstract class EndpointContract {
 
     @Test
     void roomMembersIncludingTheSenderReceiveEachMessage() {
-        WsClient alice = open("/ws/chat/lobby/?name=alice");   // the articles' trailing slash
+        WsClient alice = open("/ws/chat/" + lobby + "/?name=alice");   // the articles' trailing slash
         assertEquals("alice", alice.awaitType("welcome").str("user"));
-        WsClient bob = open("/ws/chat/lobby?name=bob");        // and without it: the same room
+        WsClient bob = open("/ws/chat/" + lobby + "?name=bob");        // and without it: the same room
         bob.awaitType("welcome");
 
         alice.send(message("hello, room"));
 
+        java.util.Set<Long> offsets = new java.util.HashSet<>();
         for (WsClient c : List.of(alice, bob)) {
             Json m = c.awaitType("chat.message");
-            assertEquals("lobby", m.str("room"));
+            assertEquals(lobby, m.str("room"));
             assertEquals("alice", m.str("user"));
             assertEquals("hello, room", m.str("message"));
             assertNotNull(Instant.parse(m.str("ts")));
-            assertNotNull(m.str("id"));
             assertFalse(m.flag("history"));
+            offsets.add(m.number("offset"));
+        }
+        assertEquals(1, offsets.size(), "every member sees the message at the same offset: " + offsets);
+        assertTrue(offsets.iterator().next() >= 1);
+    }
+
+    @Test
+    void roomMessagesAreNumberedOneByOneAndTheWelcomeNamesTheEpoch() {
+        String room = unique("numbered");
+        WsClient alice = open("/ws/chat/" + room + "?name=alice");
+        Json welcome = alice.awaitType("welcome");
+        assertNotNull(welcome.str("epoch"), welcome.raw());
+        assertFalse(welcome.str("epoch").isEmpty());
+        WsClient bob = open("/ws/chat/" + room + "?name=bob");
+        assertEquals(welcome.str("epoch"), bob.awaitType("welcome").str("epoch"), "one room, one epoch");
+        for (int i = 0; i < 5; i++) {
+            (i % 2 == 0 ? alice : bob).send(message("m" + i));
+        }
+        for (WsClient c : List.of(alice, bob)) {
+            long previous = -1;
+            for (int i = 0; i < 5; i++) {
+                long offset = c.awaitType("chat.message").number("offset");
+                if (previous != -1) {
+                    assertEquals(previous + 1, offset, "offsets rise by one, without gaps");
+                }
+                previous = offset;
+            }
         }
     }
 
@@ -87,7 +130,7 @@ public abstract class EndpointContract {
     void aStandardJakartaWebSocketClientChatsToo() throws Exception {
         // Tyrus's client, through the plain jakarta.websocket client API: a second implementation
         // besides the JDK client the other tests use.
-        URI uri = ws("/ws/chat/jakarta?name=tyrus");
+        URI uri = ws("/ws/chat/" + unique("jakarta") + "?name=tyrus");
         java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -127,7 +170,7 @@ public abstract class EndpointContract {
 
     @Test
     void welcomeTellsAGuestItsGeneratedName() {
-        WsClient guest = open("/ws/chat/lobby");
+        WsClient guest = open("/ws/chat/" + lobby);
         Json welcome = guest.nextJson();
         assertTrue(welcome.is("welcome"), welcome.raw());
         assertTrue(welcome.str("user").startsWith("guest-"), welcome.raw());
@@ -137,9 +180,9 @@ public abstract class EndpointContract {
 
     @Test
     void nameCommandRenamesAndTellsTheRoom() {
-        WsClient alice = open("/ws/chat/lobby?name=alice");
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
         alice.awaitType("presence.members");
-        WsClient bob = open("/ws/chat/lobby?name=bob");
+        WsClient bob = open("/ws/chat/" + lobby + "?name=bob");
         bob.awaitType("presence.members");
 
         alice.send(message("/name alicia"));
@@ -154,7 +197,7 @@ public abstract class EndpointContract {
 
     @Test
     void invalidNewNameIsAnErrorAndTheConnectionStays() {
-        WsClient alice = open("/ws/chat/lobby?name=alice");
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
         alice.awaitType("presence.members");
         alice.send(message("/name <script>"));
         assertEquals("invalid_name", alice.awaitType("error").str("code"));
@@ -164,7 +207,7 @@ public abstract class EndpointContract {
 
     @Test
     void roomNamesInAnyScriptWorkPercentEncoded() {
-        String room = "聊天室";
+        String room = unique("聊天室");
         WsClient c = open("/ws/chat/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/?name=" + URLEncoder.encode("小明", StandardCharsets.UTF_8));
         Json welcome = c.awaitType("welcome");
         assertEquals(room, welcome.str("room"));
@@ -195,16 +238,16 @@ public abstract class EndpointContract {
 
     @Test
     void presenceListsMembersAndAnnouncesJoinAndLeaveOncePerUser() {
-        WsClient alice = open("/ws/chat/lobby?name=alice");
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
         assertEquals(List.of("alice"), alice.awaitType("presence.members").strings("members"));
 
-        WsClient bob = open("/ws/chat/lobby?name=bob");
+        WsClient bob = open("/ws/chat/" + lobby + "?name=bob");
         assertEquals(List.of("alice", "bob"), bob.awaitType("presence.members").strings("members"));
         assertEquals("bob", alice.awaitType("presence.join").str("user"));
 
-        WsClient bobTab2 = open("/ws/chat/lobby?name=bob");     // a second tab is the same member
+        WsClient bobTab2 = open("/ws/chat/" + lobby + "?name=bob");     // a second tab is the same member
         assertEquals(List.of("alice", "bob"), bobTab2.awaitType("presence.members").strings("members"));
-        assertEquals(Map.of("lobby", 2), rooms());
+        assertEquals(Map.of(lobby, 2), rooms());
 
         bobTab2.close();
         alice.send(message("marker"));
@@ -218,14 +261,14 @@ public abstract class EndpointContract {
 
     @Test
     void joiningConnectionGetsTheHistoryMarkedBeforeLiveMessages() {
-        WsClient alice = open("/ws/chat/lobby?name=alice");
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
         for (int i = 1; i <= 3; i++) {
             alice.send(message("old " + i));
         }
         for (int i = 1; i <= 3; i++) {
             alice.awaitType("chat.message");
         }
-        WsClient bob = open("/ws/chat/lobby?name=bob");
+        WsClient bob = open("/ws/chat/" + lobby + "?name=bob");
         assertTrue(bob.nextJson().is("welcome"));
         assertTrue(bob.nextJson().is("presence.members"));
         for (int i = 1; i <= 3; i++) {
@@ -240,26 +283,31 @@ public abstract class EndpointContract {
     }
 
     @Test
-    void anEmptyRoomLeavesNoTraceNotEvenHistory() {
-        WsClient alice = open("/ws/chat/ephemeral?name=alice");
+    void aRoomThatEmptiesKeepsItsHistoryAndItsNumbering() {
+        String room = unique("kept");
+        WsClient alice = open("/ws/chat/" + room + "?name=alice");
+        String epoch = alice.awaitType("welcome").str("epoch");
         alice.send(message("said once"));
-        alice.awaitType("chat.message");
-        assertEquals(Map.of("ephemeral", 1), rooms());
+        long offset = alice.awaitType("chat.message").number("offset");
+        assertEquals(Map.of(room, 1), rooms());
         alice.close();
-        Await.until("room gone", () -> rooms().isEmpty());
+        Await.until("room no longer listed once empty", () -> rooms().isEmpty());
 
-        WsClient bob = open("/ws/chat/ephemeral?name=bob");
-        bob.awaitType("presence.members");
+        WsClient bob = open("/ws/chat/" + room + "?name=bob");
+        assertEquals(epoch, bob.awaitType("welcome").str("epoch"), "the stream lives on: same epoch");
+        Json history = bob.awaitType("chat.message");
+        assertTrue(history.flag("history"), history.raw());
+        assertEquals("said once", history.str("message"));
+        assertEquals(offset, history.number("offset"));
         bob.send(message("fresh"));
-        Json first = bob.awaitType("chat.message");
-        assertEquals("fresh", first.str("message"), "no history survives an empty room");
+        assertEquals(offset + 1, bob.awaitType("chat.message").number("offset"), "numbering goes on");
     }
 
     // ---- bad input -----------------------------------------------------------------------------
 
     @Test
     void badFramesGetAnErrorFrameAndTheConnectionStaysUsable() {
-        WsClient c = open("/ws/chat/lobby?name=alice");
+        WsClient c = open("/ws/chat/" + lobby + "?name=alice");
         c.awaitType("presence.members");
         Map<String, String> cases = Map.of(
                 "{not json", "bad_json",
@@ -281,7 +329,7 @@ public abstract class EndpointContract {
 
     @Test
     void aFrameOverTheLimitIsClosedWith1009AndOneUnderItPasses() {
-        WsClient c = open("/ws/chat/lobby?name=alice");
+        WsClient c = open("/ws/chat/" + lobby + "?name=alice");
         c.awaitType("presence.members");
         String under = "x".repeat(64 * 1024 - message("").length());
         c.send(message(under));
@@ -293,7 +341,7 @@ public abstract class EndpointContract {
 
     @Test
     void aBinaryFrameIsClosedWith1003() {
-        WsClient c = open("/ws/chat/lobby?name=alice");
+        WsClient c = open("/ws/chat/" + lobby + "?name=alice");
         c.awaitType("presence.members");
         c.sendBinary(new byte[] {1, 2, 3});
         assertEquals(1003, c.awaitClose().code());

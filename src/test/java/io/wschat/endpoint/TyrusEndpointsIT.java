@@ -28,7 +28,11 @@ class TyrusEndpointsIT extends EndpointContract {
 
     @Override
     protected Map<String, Integer> rooms() {
-        return server.runtime().registry().rooms();
+        try {
+            return server.runtime().layer().rooms();
+        } catch (io.wschat.layer.LayerUnavailable e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override

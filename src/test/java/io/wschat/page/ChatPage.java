@@ -76,7 +76,7 @@ final class ChatPage {
 
     // ---- messages: conversation is "room" or "dm:<peer>" ----------------------------------------
 
-    /** Each shown message as {user, text, mine, id}, in screen order. */
+    /** Each shown message as {user, text, mine, offset}, in screen order. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> messages(String conversation) {
         return (List<Map<String, Object>>) ((JavascriptExecutor) driver).executeScript("""
@@ -86,7 +86,7 @@ final class ChatPage {
                   user: li.querySelector('.from').textContent,
                   text: li.querySelector('.text').textContent,
                   mine: li.classList.contains('mine'),
-                  id: li.dataset.id ?? null }));
+                  offset: li.dataset.offset ?? null }));
                 """, conversation);
     }
 

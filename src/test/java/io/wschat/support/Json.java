@@ -43,6 +43,14 @@ public record Json(JsonObject object, String raw) {
         return object.getInt(field);
     }
 
+    /** A whole-number field, or -1 if absent or not a number. */
+    public long number(String field) {
+        if (object == null || !(object.get(field) instanceof jakarta.json.JsonNumber n)) {
+            return -1;
+        }
+        return n.longValueExact();
+    }
+
     public List<String> strings(String field) {
         return object.getJsonArray(field).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }

@@ -1,0 +1,20 @@
+package io.wschat.app;
+
+import io.wschat.config.Settings;
+import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.InMemoryChannelLayer;
+
+/** Creates the channel layer the settings ask for. */
+final class Layers {
+
+    private Layers() {
+    }
+
+    static ChannelLayer create(Settings settings) {
+        return switch (settings.layer()) {
+            case MEMORY -> new InMemoryChannelLayer(settings.historySize(), settings.historyTtlSeconds(),
+                    settings.maxIdleRooms(), System::nanoTime);
+            case REDIS -> throw new UnsupportedOperationException("not yet");
+        };
+    }
+}

@@ -1,0 +1,202 @@
+package io.wschat.hub;
+
+import io.wschat.layer.Member;
+import io.wschat.layer.RoomJoin;
+import io.wschat.protocol.ChatMessage;
+import io.wschat.protocol.Frame;
+import io.wschat.protocol.Frames;
+import io.wschat.protocol.PresenceChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This server's connections in one room, and what each has already seen.
+ *
+ * <p>Why joining has two steps: a connection is added here ({@link #addJoining}) before the layer
+ * takes the room's snapshot for it (history up to offset S, member list at presence version P), so
+ * nothing delivered in between can pass it by; what arrives meanwhile is held back. {@link #joined}
+ * then sends the welcome, the member list and the history, and replays only the held messages after
+ * S and the presence changes after P. From then on a member is sent exactly the messages after S and
+ * the changes after P: on a layer shared between servers, messages already in its history may still
+ * be on their way to this server, and are skipped for it.
+ *
+ * <p>Every method holds this room's monitor, so what a member is sent comes in the order the layer
+ * delivered. Holding it is cheap: delivery only queues to each member's {@link Outbox}.
+ */
+final class LocalRoom {
+
+    /** A connection's place in the room. */
+    private static final class Seen {
+        /** Frames held back until the join completes (null afterwards), with their offset or version. */
+        List<Held> held = new ArrayList<>();
+        long heldBytes;
+        long lastOffset;
+        long presenceVersion;
+    }
+
+    /** A held-back message (offset set) or presence change (version set); -1 for the other. */
+    private record Held(long offset, long version, Frame frame) {
+    }
+
+    private final String name;
+    private final long heldLimitBytes;
+    private final Map<Connection, Seen> members = new LinkedHashMap<>();
+    private String epoch;
+
+    LocalRoom(String name, long heldLimitBytes) {
+        this.name = name;
+        this.heldLimitBytes = heldLimitBytes;
+    }
+
+    synchronized void addJoining(Connection c) {
+        members.put(c, new Seen());
+    }
+
+    /** Completes a join with the layer's snapshot: welcome, members, history, then what was held back. */
+    synchronized void joined(Connection c, RoomJoin join) {
+        Seen seen = members.get(c);
+        if (seen == null) {
+            return; // closed while joining
+        }
+        epoch = join.epoch();
+        c.rename(join.name());
+        c.send(Frames.welcome(name, join.name(), join.epoch()));
+        c.send(Frames.members(name, join.members()));
+        for (ChatMessage m : join.history()) {
+            c.send(Frames.history(m));
+        }
+        seen.lastOffset = join.lastOffset();
+        seen.presenceVersion = join.presenceVersion();
+        List<Held> held = seen.held;
+        seen.held = null;
+        for (Held h : held) {
+            boolean fresh = h.offset() >= 0 ? h.offset() > seen.lastOffset || h.offset() == ChatMessage.NOT_STORED
+                    : h.version() > seen.presenceVersion || h.version() < 0;
+            if (fresh) {
+                c.send(h.frame());
+            }
+        }
+    }
+
+    /** Removes the connection; true if the room has no connection left (joined or joining). */
+    synchronized boolean remove(Connection c) {
+        members.remove(c);
+        return members.isEmpty();
+    }
+
+    synchronized boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    /** Queues a room message to every member that has not seen it; returns how many accepted it. */
+    synchronized int deliver(ChatMessage m, Frame frame) {
+        int accepted = 0;
+        for (Map.Entry<Connection, Seen> e : members.entrySet()) {
+            Seen seen = e.getValue();
+            if (seen.held != null) {
+                hold(e.getKey(), seen, new Held(m.offset(), -1, frame));
+            } else if (!m.stored() || m.offset() > seen.lastOffset) {
+                if (m.stored()) {
+                    seen.lastOffset = m.offset();
+                }
+                if (e.getKey().send(frame)) {
+                    accepted++;
+                }
+            }
+        }
+        return accepted;
+    }
+
+    /** Queues a presence change to every member whose list does not have it yet (version -1: this server's own news). */
+    synchronized void presence(PresenceChange change, Frame frame) {
+        for (Map.Entry<Connection, Seen> e : members.entrySet()) {
+            Seen seen = e.getValue();
+            if (seen.held != null) {
+                hold(e.getKey(), seen, new Held(-1, change.version(), frame));
+            } else if (change.version() < 0 || change.version() > seen.presenceVersion) {
+                seen.presenceVersion = Math.max(seen.presenceVersion, change.version());
+                e.getKey().send(frame);
+            }
+        }
+    }
+
+    /**
+     * Brings every joined member up to date with the room as the layer now has it: a new welcome if
+     * the stream started over (a new epoch, offsets from 1 again), and the member list.
+     */
+    synchronized void resynced(RoomJoin state) {
+        boolean newEpoch = epoch != null && !epoch.equals(state.epoch());
+        epoch = state.epoch();
+        Frame memberList = Frames.members(name, state.members());
+        for (Map.Entry<Connection, Seen> e : members.entrySet()) {
+            Seen seen = e.getValue();
+            if (seen.held != null) {
+                continue; // its own join brings it the current state
+            }
+            Connection c = e.getKey();
+            if (newEpoch) {
+                c.send(Frames.welcome(name, c.name(), state.epoch()));
+                seen.lastOffset = state.lastOffset();
+            }
+            c.send(memberList);
+            seen.presenceVersion = state.presenceVersion();
+        }
+    }
+
+    /** Renames a member and tells it its new name. */
+    synchronized void renamed(Connection c, String newName) {
+        if (members.containsKey(c)) {
+            c.rename(newName);
+            c.send(Frames.welcome(name, newName, epoch));
+        }
+    }
+
+    synchronized Connection find(String connectionId) {
+        for (Connection c : members.keySet()) {
+            if (c.id().equals(connectionId)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** True if a member other than {@code except} goes by {@code memberName}. */
+    synchronized boolean hasOtherMemberNamed(String memberName, Connection except) {
+        for (Connection c : members.keySet()) {
+            if (c != except && c.name().equals(memberName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The members whose join has completed, as presence knows them. */
+    synchronized List<Member> joinedMembers() {
+        List<Member> out = new ArrayList<>();
+        members.forEach((c, seen) -> {
+            if (seen.held == null) {
+                out.add(c.asMember());
+            }
+        });
+        return out;
+    }
+
+    synchronized String epoch() {
+        return epoch;
+    }
+
+    private void hold(Connection c, Seen seen, Held h) {
+        if (!c.isOpen()) {
+            return;
+        }
+        seen.held.add(h);
+        seen.heldBytes += h.frame().bytes();
+        if (seen.heldBytes > heldLimitBytes) {
+            // It cannot even take in what was said while it joined: a slow consumer. Its close takes it out.
+            seen.held.clear();
+            c.overflow();
+        }
+    }
+}

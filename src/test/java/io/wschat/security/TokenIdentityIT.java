@@ -201,6 +201,26 @@ class TokenIdentityIT {
     }
 
     @Test
+    void aTokenMintedByTheReadmesPythonCodeIsAccepted() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String marker = "<!-- token-python: TokenIdentityIT runs this block -->\n```python\n";
+        int start = readme.indexOf(marker);
+        assertTrue(start >= 0, "the README's Python example is marked");
+        String code = readme.substring(start + marker.length(), readme.indexOf("```", start + marker.length()));
+        ProcessBuilder python = new ProcessBuilder("/usr/bin/python3", "-c", code).redirectErrorStream(true);
+        python.environment().put("WSCHAT_TOKEN_SECRET", Tokens.SECRET);
+        Process p = python.start();
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "python finished");
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.exitValue(), out + "\n(Debian: apt-get install python3-jwt; .ci/run installs it)");
+        try (WsClient team = WsClient.connect(ws("/ws/chat/team-blue?access_token=" + out));
+             WsClient other = WsClient.connect(ws("/ws/chat/other?access_token=" + out))) {
+            assertEquals("alice", team.awaitType("welcome").str("user"));
+            assertEquals(4403, other.awaitClose().code(), "the example's rooms claim is lobby and team-*");
+        }
+    }
+
+    @Test
     void onABareTyrusServerNoFilterVerifiesTokensSoEveryConnectionIsRefused() throws Exception {
         try (TyrusServer tyrus = TyrusServer.start(TOKENS.serverSettings())) {
             String valid = Tokens.hs256(Tokens.claims("alice", 60));

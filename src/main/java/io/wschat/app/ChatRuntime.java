@@ -7,6 +7,9 @@ import io.wschat.hub.Heartbeat;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.LayerState;
+import io.wschat.metrics.MicrometerMetrics;
+import io.wschat.metrics.RuntimeReadings;
 import io.wschat.ops.Drain;
 import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
@@ -73,6 +76,7 @@ public final class ChatRuntime implements AutoCloseable {
     private final TokenVerifier tokens;
     private final TokenExpiry tokenExpiry;
     private final Drain drain;
+    private final MicrometerMetrics metrics;
 
     private ChatRuntime(Settings settings) {
         this.settings = settings;
@@ -89,6 +93,14 @@ public final class ChatRuntime implements AutoCloseable {
         this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
         this.tokenExpiry = new TokenExpiry(scheduler, Clock.systemUTC());
         this.drain = new Drain(registry::connections, scheduler, settings.drainSeconds() * 1000L, System::nanoTime);
+        this.metrics = new MicrometerMetrics(new RuntimeReadings(
+                registry::localRoomCount,
+                () -> registry.connections().stream().mapToLong(Connection::queuedBytes).sum(),
+                registry::slowConsumersClosed,
+                layer.kind(),
+                () -> layer.state() == LayerState.UP,
+                layer::roundTripSeconds,
+                drain::isDraining));
         long interval = settings.pingIntervalMillis();
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
@@ -166,6 +178,10 @@ public final class ChatRuntime implements AutoCloseable {
         return drain;
     }
 
+    public MicrometerMetrics metrics() {
+        return metrics;
+    }
+
     /**
      * Wraps a newly opened session: takes its connection slot, creates its outbox and registers it.
      * Returns null when the connection limits are reached (a burst of handshakes got past the filter's
@@ -175,7 +191,8 @@ public final class ChatRuntime implements AutoCloseable {
         if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
             return null;
         }
-        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer);
+        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer,
+                metrics::frameSent);
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);
@@ -223,6 +240,7 @@ public final class ChatRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         layer.close();
+        metrics.close();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.metrics.Metrics;
 import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frame;
@@ -20,6 +21,7 @@ import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,6 +56,7 @@ public abstract class ConnectionEndpoint {
     protected Identity identity;
     private MessageRate rate;
     private TokenExpiry.Watch expiry;
+    private String endpoint; // this endpoint's path template, the label of its metrics
 
     /** How an endpoint derives a connection's identity from its scope. */
     @FunctionalInterface
@@ -70,7 +73,9 @@ public abstract class ConnectionEndpoint {
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
         Settings settings = runtime.settings();
+        endpoint = pathTemplate(getClass());
         if (runtime.drain().isDraining()) {
+            runtime.metrics().connectionRefused(Metrics.Refusal.DRAINING);
             close(session, Drain.SERVICE_RESTART); // where no handshake filter answered 503 (a bare Tyrus server)
             return false;
         }
@@ -78,6 +83,8 @@ public abstract class ConnectionEndpoint {
             scope = HandshakeScope.of(session, runtime.handshakeStamp());
             identity = rule.identify(settings.identity(), scope);
         } catch (Identity.Refused e) {
+            runtime.metrics().connectionRefused(e.closeCode() == Identity.ROOM_NOT_ALLOWED
+                    ? Metrics.Refusal.ROOM_NOT_ALLOWED : Metrics.Refusal.IDENTITY);
             close(session, new CloseReason(CloseCodes.getCloseCode(e.closeCode()), e.getMessage()));
             return false;
         } catch (IllegalStateException e) {
@@ -92,6 +99,7 @@ public abstract class ConnectionEndpoint {
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.pongTimeoutMillis());
         connection = runtime.connect(session, identity, scope.clientAddress());
         if (connection == null) {
+            runtime.metrics().connectionRefused(Metrics.Refusal.CONNECTION_LIMIT);
             close(session, TOO_MANY_CONNECTIONS);
             return false;
         }
@@ -100,6 +108,7 @@ public abstract class ConnectionEndpoint {
         if (identity.validUntil() != null) {
             expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
         }
+        runtime.metrics().connectionOpened(endpoint);
         return true;
     }
 
@@ -120,6 +129,12 @@ public abstract class ConnectionEndpoint {
     /** Refuses a connection that cannot be served (an invalid or forbidden name) with 1008. */
     protected static void refuse(Session session, String reason) {
         close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, reason));
+    }
+
+    /** {@code /ws/chat/{room}} for both the endpoint and its {@code WithSlash} twin. */
+    static String pathTemplate(Class<?> endpointClass) {
+        String path = endpointClass.getAnnotation(ServerEndpoint.class).value();
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     private static void close(Session session, CloseReason reason) {
@@ -147,9 +162,11 @@ public abstract class ConnectionEndpoint {
         }
         switch (rate.take()) {
             case ACCEPT -> {
+                runtime.metrics().messageReceived(endpoint);
                 return true;
             }
             case REFUSE -> {
+                runtime.metrics().rateLimited();
                 reply(Frames.error(ErrorCode.RATE_LIMITED, "over " + runtime.settings().messagesPerSecond()
                         + " messages per second; this one was dropped"));
                 return false;
@@ -190,6 +207,7 @@ public abstract class ConnectionEndpoint {
             expiry.cancel();
         }
         if (connection != null) {
+            runtime.metrics().connectionClosed(endpoint);
             connection.end(); // waits for a join still running in onOpen (see Connection#end)
             try {
                 leave();

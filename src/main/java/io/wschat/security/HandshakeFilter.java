@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import io.wschat.config.Settings;
+import io.wschat.metrics.Metrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -51,7 +52,9 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String address = request.getRemoteAddr();
+        Metrics metrics = runtime.metrics();
         if (runtime.drain().isDraining()) {
+            metrics.connectionRefused(Metrics.Refusal.DRAINING);
             // Clients come back through the load balancer to another server.
             response.setHeader("Retry-After", "5");
             refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server draining: connect to another server");
@@ -59,6 +62,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         Optional<String> refusal = runtime.originPolicy().refusal(request.getHeader("Origin"), request.getHeader("Host"));
         if (refusal.isPresent()) {
+            metrics.connectionRefused(Metrics.Refusal.ORIGIN);
             originLog.log("refused WebSocket handshake from " + address + " to " + request.getRequestURI()
                     + " with 403: " + refusal.get());
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin not allowed: " + refusal.get());
@@ -69,6 +73,7 @@ public class HandshakeFilter extends HttpFilter {
             try {
                 principal = runtime.tokens().verify(BearerTokens.of(request));
             } catch (TokenVerifier.Refused e) {
+                metrics.connectionRefused(Metrics.Refusal.TOKEN);
                 // The reason is fixed text: nothing of the token itself reaches the log or the client.
                 tokenLog.log("refused WebSocket handshake from " + address + " to " + request.getRequestURI()
                         + " with 401: " + e.getMessage());
@@ -79,6 +84,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         switch (runtime.limits().check(address)) {
             case TOO_MANY_FROM_ADDRESS -> {
+                metrics.connectionRefused(Metrics.Refusal.ADDRESS_LIMIT);
                 limitLog.log("refused WebSocket handshake from " + address + " with 429: "
                         + runtime.settings().maxConnectionsPerAddress() + " connections from this address are open"
                         + " (wschat.maxConnectionsPerAddress)");
@@ -87,6 +93,7 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
             case TOO_MANY_IN_TOTAL -> {
+                metrics.connectionRefused(Metrics.Refusal.TOTAL_LIMIT);
                 limitLog.log("refused WebSocket handshake from " + address + " with 503: "
                         + runtime.settings().maxConnections() + " connections are open (wschat.maxConnections)");
                 response.setHeader("Retry-After", "5");

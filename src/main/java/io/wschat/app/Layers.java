@@ -14,7 +14,9 @@ final class Layers {
         return switch (settings.layer()) {
             case MEMORY -> new InMemoryChannelLayer(settings.historySize(), settings.historyTtlSeconds(),
                     settings.maxIdleRooms(), System::nanoTime);
-            case REDIS -> throw new UnsupportedOperationException("not yet");
+            // Named here only: in memory mode no class of the Redis client is ever loaded.
+            case REDIS -> new io.wschat.layer.redis.RedisChannelLayer(settings.redisUrl(), settings.historySize(),
+                    settings.historyTtlSeconds(), settings.presenceTtlSeconds(), settings.redisTimeoutMillis());
         };
     }
 }

@@ -33,6 +33,7 @@ import java.util.function.Function;
  * @param historyTtlSeconds        how long a room keeps its stream (history, offsets, epoch) after its last message or join
  * @param presenceTtlSeconds       how long a server that stopped answering stays in presence (Redis layer)
  * @param maxIdleRooms             rooms without members whose history the in-memory layer keeps at most
+ * @param redisTimeoutMillis       how long a Redis command may take before Redis counts as unreachable
  * @param tokenSecret              {@code token} mode: the HS256 secret shared with the web application, or null
  * @param tokenPublicKey           {@code token} mode: path of a PEM file with the RS256/ES256 public key(s), or null
  * @param tokenIssuer              {@code token} mode: the {@code iss} every token must carry, or null (not checked)
@@ -62,6 +63,7 @@ public record Settings(
         long historyTtlSeconds,
         int presenceTtlSeconds,
         int maxIdleRooms,
+        long redisTimeoutMillis,
         // ---- issue 11 (operations): token identity, drain, metrics ----
         String tokenSecret,
         String tokenPublicKey,
@@ -91,6 +93,7 @@ public record Settings(
     public static final String HISTORY_TTL_SECONDS = "wschat.historyTtlSeconds";
     public static final String PRESENCE_TTL_SECONDS = "wschat.presenceTtlSeconds";
     public static final String MAX_IDLE_ROOMS = "wschat.maxIdleRooms";
+    public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
     public static final String TOKEN_SECRET = "wschat.tokenSecret";
     public static final String TOKEN_PUBLIC_KEY = "wschat.tokenPublicKey";
     public static final String TOKEN_ISSUER = "wschat.tokenIssuer";
@@ -135,6 +138,7 @@ public record Settings(
         require(historyTtlSeconds >= 1, HISTORY_TTL_SECONDS + " must be at least 1");
         require(presenceTtlSeconds >= 2, PRESENCE_TTL_SECONDS + " must be at least 2");
         require(maxIdleRooms >= 0, MAX_IDLE_ROOMS + " must not be negative");
+        require(redisTimeoutMillis >= 10, REDIS_TIMEOUT_MILLIS + " must be at least 10");
         layer = layer == null ? LayerKind.MEMORY : layer;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
@@ -182,6 +186,7 @@ public record Settings(
                 longValue(lookup, HISTORY_TTL_SECONDS, 86_400),
                 intValue(lookup, PRESENCE_TTL_SECONDS, 15),
                 intValue(lookup, MAX_IDLE_ROOMS, 10_000),
+                longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000),
                 lookup.apply(TOKEN_SECRET),
                 lookup.apply(TOKEN_PUBLIC_KEY),
                 lookup.apply(TOKEN_ISSUER),

@@ -123,8 +123,9 @@ final class LocalRoom {
     }
 
     /**
-     * Brings every joined member up to date with the room as the layer now has it: a new welcome if
-     * the stream started over (a new epoch, offsets from 1 again), and the member list.
+     * Brings every joined member up to date with the room as the layer now has it: if the stream
+     * started over (a new epoch, offsets from 1 again), a new welcome and the new stream's history;
+     * and the member list.
      */
     synchronized void resynced(RoomJoin state) {
         boolean newEpoch = epoch != null && !epoch.equals(state.epoch());
@@ -138,6 +139,9 @@ final class LocalRoom {
             Connection c = e.getKey();
             if (newEpoch) {
                 c.send(Frames.welcome(name, c.name(), state.epoch()));
+                for (ChatMessage m : state.history()) {
+                    c.send(Frames.history(m));
+                }
                 seen.lastOffset = state.lastOffset();
             }
             c.send(memberList);

@@ -1,0 +1,3 @@
+-- ARGV: room, node, connection
+leave_connection(ARGV[1], ARGV[2], ARGV[2] .. '/' .. ARGV[3])
+return 1

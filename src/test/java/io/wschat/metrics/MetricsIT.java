@@ -8,6 +8,7 @@ import io.wschat.support.Await;
 import io.wschat.support.Http;
 import io.wschat.support.PrometheusText;
 import io.wschat.support.RawWebSocket;
+import io.wschat.support.RedisServer;
 import io.wschat.support.WsClient;
 import java.net.URI;
 import java.net.URL;
@@ -128,6 +129,27 @@ class MetricsIT {
                     && m.value("wschat_connections_refused_total", "reason", "identity")
                     - before.value("wschat_connections_refused_total", "reason", "identity") == 1;
         });
+    }
+
+    @Test
+    void withTheRedisLayerItsStateAndRoundTripAreShown() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             DevServer clustered = DevServer.start(DevServer.builtWar(), 0, "", Map.of("wschat.layer", "redis",
+                     "wschat.redisUrl", redis.url(), "wschat.presenceTtlSeconds", "2"), null)) {
+            URL b = new URL("http://127.0.0.1:" + clustered.port() + "/");
+            java.util.function.Supplier<PrometheusText> scrape = () -> PrometheusText.parse(Http.get(b, "/metrics").body());
+            Await.until("a heartbeat's round trip is measured",
+                    () -> !Double.isNaN(scrape.get().value("wschat_layer_round_trip_seconds", "layer", "redis")));
+            PrometheusText up = scrape.get();
+            assertEquals(1.0, up.value("wschat_layer_up", "layer", "redis"));
+            double rtt = up.value("wschat_layer_round_trip_seconds", "layer", "redis");
+            assertTrue(rtt > 0 && rtt < 2, "round trip " + rtt);
+            redis.stop();
+            try (WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + clustered.port() + "/ws/chat/lobby"))) {
+                c.awaitClose(); // a room join needs Redis: this notices the outage
+            }
+            Await.until("the layer shows degraded", () -> scrape.get().value("wschat_layer_up", "layer", "redis") == 0);
+        }
     }
 
     @Test

@@ -90,6 +90,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     /** Leaves that failed while Redis was unreachable, done again once it is back. */
     private final ConcurrentLinkedQueue<Runnable> owedLeaves = new ConcurrentLinkedQueue<>();
     private volatile LayerState state = LayerState.DEGRADED;
+    private volatile double roundTripSeconds = Double.NaN; // the last heartbeat's, for /metrics
     private volatile boolean closed;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
@@ -155,6 +156,12 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     @Override
     public String kind() {
         return "redis";
+    }
+
+    /** The last heartbeat's round trip to Redis (a small Lua script), NaN before the first. */
+    @Override
+    public double roundTripSeconds() {
+        return roundTripSeconds;
     }
 
     @Override
@@ -435,8 +442,10 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             return;
         }
         try {
+            long sent = System.nanoTime();
             List<Object> expired = direct(() -> scripts.run(redis(), "heartbeat", ScriptOutputType.MULTI, node,
                     String.valueOf(presenceTtlMillis)));
+            roundTripSeconds = (System.nanoTime() - sent) / 1e9;
             for (Object dead : expired) {
                 if (dead.equals(node)) {
                     continue; // this node was silent too long (a pause): it announces its members again below

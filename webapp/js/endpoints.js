@@ -33,6 +33,8 @@ export function echoUrl() {
   return socketUrl('echo');
 }
 
+/** The active rooms; with a sign-in token, only those it allows (the server needs the token to answer). */
 export function roomsApiUrl() {
-  return `${contextPath()}api/rooms`;
+  const token = accessToken();
+  return `${contextPath()}api/rooms${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
 }

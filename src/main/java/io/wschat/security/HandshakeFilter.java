@@ -71,7 +71,7 @@ public class HandshakeFilter extends HttpFilter {
         TokenPrincipal principal = null;
         if (runtime.settings().identity() == Settings.IdentityMode.TOKEN) {
             try {
-                principal = runtime.tokens().verify(BearerTokens.of(request));
+                principal = runtime.tokens().verify(request);
             } catch (TokenVerifier.Refused e) {
                 metrics.connectionRefused(Metrics.Refusal.TOKEN);
                 // The reason is fixed text: nothing of the token itself reaches the log or the client.

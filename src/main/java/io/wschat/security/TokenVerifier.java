@@ -128,6 +128,11 @@ public final class TokenVerifier {
         return algorithms;
     }
 
+    /** The user named by the token an HTTP request carries (bearer header or {@code access_token}). */
+    public TokenPrincipal verify(jakarta.servlet.http.HttpServletRequest request) throws Refused {
+        return verify(BearerTokens.of(request));
+    }
+
     /** The user {@code token} names, or why it names nobody. */
     public TokenPrincipal verify(String token) throws Refused {
         if (token == null || token.isBlank()) {

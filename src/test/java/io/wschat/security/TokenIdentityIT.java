@@ -164,6 +164,31 @@ class TokenIdentityIT {
     }
 
     @Test
+    void theRoomListNeedsATokenAndShowsOnlyTheRoomsItAllows() throws Exception {
+        String everywhere = Tokens.hs256(Tokens.claims("heidi", 60));
+        try (WsClient lobby = WsClient.connect(ws("/ws/chat/lobby"), "Authorization", bearer(everywhere));
+             WsClient team = WsClient.connect(ws("/ws/chat/team-green"), "Authorization", bearer(everywhere));
+             WsClient board = WsClient.connect(ws("/ws/chat/board"), "Authorization", bearer(everywhere))) {
+            for (WsClient c : List.of(lobby, team, board)) {
+                c.awaitType("welcome");
+            }
+            java.net.URL base = new java.net.URL("http://127.0.0.1:" + server.port() + "/");
+            var refused = io.wschat.support.Http.get(base, "/api/rooms");
+            assertEquals(401, refused.statusCode());
+            assertTrue(refused.body().contains("no token"), refused.body());
+            String some = Tokens.hs256(Tokens.claims("ivan", 60, List.of("lobby", "team-*")));
+            var listed = io.wschat.support.Http.get(base, "/api/rooms?access_token=" + some);
+            assertEquals(200, listed.statusCode());
+            List<String> names = Json.parse(listed.body()).object().getJsonArray("rooms").stream()
+                    .map(v -> v.asJsonObject().getString("name")).toList();
+            assertTrue(names.containsAll(List.of("lobby", "team-green")), names.toString());
+            assertFalse(names.contains("board"), "a private room's name is not shown: " + names);
+            var all = io.wschat.support.Http.get(base, "/api/rooms", "Authorization", bearer(everywhere));
+            assertTrue(all.body().contains("\"board\""), all.body());
+        }
+    }
+
+    @Test
     void directMessagesOnlyAsYourselfAndFromUserIsTheSubject() {
         String alice = TOKENS.rs256(Tokens.claims("alice", 60));
         String bob = TOKENS.es256(Tokens.claims("bob", 60));

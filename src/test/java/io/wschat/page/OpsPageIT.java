@@ -56,10 +56,17 @@ class OpsPageIT {
         }
     }
 
+    /** A token-mode server that does not spend a drain window on the page still open when the test ends. */
+    static Map<String, String> tokenServer(Tokens tokens) {
+        Map<String, String> settings = new java.util.HashMap<>(tokens.serverSettings());
+        settings.put("wschat.drainSeconds", "0");
+        return settings;
+    }
+
     @Test
     void thePageSignsInWithTheTokenItWasGivenAndRenewsItWhenItExpires() throws Exception {
         Tokens tokens = new Tokens();
-        try (DevServer server = DevServer.start(DevServer.builtWar(), 0, "/chat", tokens.serverSettings(), null)) {
+        try (DevServer server = DevServer.start(DevServer.builtWar(), 0, "/chat", tokenServer(tokens), null)) {
             TokenEndpoint renew = new TokenEndpoint();
             server.addServlet("/chat-token", renew);
             String shortLived = tokens.es256(Tokens.claims("alice", 10));
@@ -92,7 +99,7 @@ class OpsPageIT {
     @Test
     void withoutARenewalUrlAnExpiredTokenEndsTheVisitWithAReason() throws Exception {
         Tokens tokens = new Tokens();
-        try (DevServer server = DevServer.start(DevServer.builtWar(), 0, "/chat", tokens.serverSettings(), null)) {
+        try (DevServer server = DevServer.start(DevServer.builtWar(), 0, "/chat", tokenServer(tokens), null)) {
             alice.open("http://localhost:" + server.port() + "/chat/?access_token=" + Tokens.hs256(Tokens.claims("alice", 8)));
             assertFalse(alice.driver.getCurrentUrl().contains("access_token"), alice.driver.getCurrentUrl());
             alice.join("", "short-visit", "alice");
@@ -122,7 +129,7 @@ class OpsPageIT {
             });
             alice.waitForStatus("reconnecting");
             stopped.get(20, TimeUnit.SECONDS);
-            second = DevServer.start(DevServer.builtWar(), port, "/chat", Map.of(), null); // the new version
+            second = DevServer.start(DevServer.builtWar(), port, "/chat", Map.of("wschat.drainSeconds", "0"), null); // the new version
             try (WsClient observer = WsClient.connect(URI.create("ws://localhost:" + port + "/chat/ws/chat/deploys?name=observer"))) {
                 observer.awaitType("welcome");
                 alice.waitForStatus("live");

@@ -50,8 +50,17 @@ public final class Messenger {
      * those who join later.
      */
     public Delivery sayInRoom(String room, String user, String message) {
+        return sayInRoom(room, user, message, null);
+    }
+
+    /**
+     * As {@link #sayInRoom(String, String, String)}, with the sender's id for the message: if the same
+     * user said the same {@code clientId} in the room within {@code wschat.dedupSeconds}, it is not
+     * stored or sent again, and the first send's delivery is returned.
+     */
+    public Delivery sayInRoom(String room, String user, String message, String clientId) {
         requireName(room);
-        ChatMessage draft = ChatMessage.draft(room, user, message, clock.instant());
+        ChatMessage draft = ChatMessage.draft(room, user, message, clock.instant(), clientId);
         try {
             Published p = layer.publish(draft);
             return new Delivery(p.message().offset(), p.delivered(), true);
@@ -66,10 +75,19 @@ public final class Messenger {
      * ({@code reached} 0).
      */
     public Delivery sendDirect(String fromUser, String toUser, String message) {
+        return sendDirect(fromUser, toUser, message, null);
+    }
+
+    /**
+     * As {@link #sendDirect(String, String, String)}, with an idempotency key: a key already sent to
+     * the same receiver within {@code wschat.dedupSeconds} (and received) is not sent again, and the
+     * first send's delivery is returned.
+     */
+    public Delivery sendDirect(String fromUser, String toUser, String message, String idempotencyKey) {
         requireName(toUser);
         DirectMessage m = new DirectMessage(fromUser, toUser, message, clock.instant());
         try {
-            return new Delivery(0, layer.sendDirect(m), true);
+            return new Delivery(0, layer.sendDirect(m, idempotencyKey), true);
         } catch (LayerUnavailable e) {
             return new Delivery(0, registry.directLocally(m), false);
         }
@@ -91,12 +109,22 @@ public final class Messenger {
 
     /** Server push to a room, shown as said by user {@value ChatMessage#SERVER_USER}. */
     public Delivery pushToRoom(String room, String message) {
-        return sayInRoom(room, ChatMessage.SERVER_USER, message);
+        return pushToRoom(room, message, null);
+    }
+
+    /** As {@link #pushToRoom(String, String)}; a repeat of {@code idempotencyKey} (see {@link #sayInRoom(String, String, String, String)}) is sent once. */
+    public Delivery pushToRoom(String room, String message, String idempotencyKey) {
+        return sayInRoom(room, ChatMessage.SERVER_USER, message, idempotencyKey);
     }
 
     /** Server push to a user's connections on {@code /ws/{username}}; {@code reached} 0 if the user is offline. */
     public Delivery pushToUser(String user, String message) {
-        return sendDirect(ChatMessage.SERVER_USER, user, message);
+        return pushToUser(user, message, null);
+    }
+
+    /** As {@link #pushToUser(String, String)}; a repeat of {@code idempotencyKey} is sent once. */
+    public Delivery pushToUser(String user, String message, String idempotencyKey) {
+        return sendDirect(ChatMessage.SERVER_USER, user, message, idempotencyKey);
     }
 
     private static void requireName(String name) {

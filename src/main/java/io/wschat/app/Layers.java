@@ -12,11 +12,12 @@ final class Layers {
 
     static ChannelLayer create(Settings settings) {
         return switch (settings.layer()) {
-            case MEMORY -> new InMemoryChannelLayer(settings.historySize(), settings.historyTtlSeconds(),
-                    settings.maxIdleRooms(), System::nanoTime);
+            case MEMORY -> new InMemoryChannelLayer(settings.historySize(), settings.maxRecover(),
+                    settings.historyTtlSeconds(), settings.maxIdleRooms(), settings.dedupSeconds(), System::nanoTime);
             // Named here only: in memory mode no class of the Redis client is ever loaded.
             case REDIS -> new io.wschat.layer.redis.RedisChannelLayer(settings.redisUrl(), settings.historySize(),
-                    settings.historyTtlSeconds(), settings.presenceTtlSeconds(), settings.redisTimeoutMillis());
+                    settings.maxRecover(), settings.historyTtlSeconds(), settings.presenceTtlSeconds(),
+                    settings.dedupSeconds(), settings.redisTimeoutMillis());
         };
     }
 }

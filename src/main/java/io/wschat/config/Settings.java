@@ -34,6 +34,8 @@ import java.util.function.Function;
  * @param presenceTtlSeconds       how long a server that stopped answering stays in presence (Redis layer)
  * @param maxIdleRooms             rooms without members whose history the in-memory layer keeps at most
  * @param redisTimeoutMillis       how long a Redis command may take before Redis counts as unreachable
+ * @param maxRecover               messages a rejoining client may have missed and still resume exactly
+ * @param dedupSeconds             how long a client id (and a push's Idempotency-Key) is remembered
  * @param tokenSecret              {@code token} mode: the HS256 secret shared with the web application, or null
  * @param tokenPublicKey           {@code token} mode: path of a PEM file with the RS256/ES256 public key(s), or null
  * @param tokenIssuer              {@code token} mode: the {@code iss} every token must carry, or null (not checked)
@@ -64,6 +66,8 @@ public record Settings(
         int presenceTtlSeconds,
         int maxIdleRooms,
         long redisTimeoutMillis,
+        int maxRecover,
+        long dedupSeconds,
         // ---- issue 11 (operations): token identity, drain, metrics ----
         String tokenSecret,
         String tokenPublicKey,
@@ -94,6 +98,8 @@ public record Settings(
     public static final String PRESENCE_TTL_SECONDS = "wschat.presenceTtlSeconds";
     public static final String MAX_IDLE_ROOMS = "wschat.maxIdleRooms";
     public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
+    public static final String MAX_RECOVER = "wschat.maxRecover";
+    public static final String DEDUP_SECONDS = "wschat.dedupSeconds";
     public static final String TOKEN_SECRET = "wschat.tokenSecret";
     public static final String TOKEN_PUBLIC_KEY = "wschat.tokenPublicKey";
     public static final String TOKEN_ISSUER = "wschat.tokenIssuer";
@@ -139,6 +145,8 @@ public record Settings(
         require(presenceTtlSeconds >= 2, PRESENCE_TTL_SECONDS + " must be at least 2");
         require(maxIdleRooms >= 0, MAX_IDLE_ROOMS + " must not be negative");
         require(redisTimeoutMillis >= 10, REDIS_TIMEOUT_MILLIS + " must be at least 10");
+        require(maxRecover >= 0, MAX_RECOVER + " must not be negative");
+        require(dedupSeconds >= 1, DEDUP_SECONDS + " must be at least 1");
         layer = layer == null ? LayerKind.MEMORY : layer;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
@@ -187,6 +195,8 @@ public record Settings(
                 intValue(lookup, PRESENCE_TTL_SECONDS, 15),
                 intValue(lookup, MAX_IDLE_ROOMS, 10_000),
                 longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000),
+                intValue(lookup, MAX_RECOVER, 1_000),
+                longValue(lookup, DEDUP_SECONDS, 300),
                 lookup.apply(TOKEN_SECRET),
                 lookup.apply(TOKEN_PUBLIC_KEY),
                 lookup.apply(TOKEN_ISSUER),

@@ -8,6 +8,7 @@ import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
+import io.wschat.protocol.Inbound;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.protocol.Utf8;
 import io.wschat.security.HandshakeScope;
@@ -122,8 +123,14 @@ public abstract class ConnectionEndpoint {
 
     /** Tells the sender that what it said reached only this server's connections (or nobody). */
     protected final void replyUnavailable(String what) {
+        replyUnavailable(what, null);
+    }
+
+    /** As {@link #replyUnavailable(String)}, naming the message by its {@code client_id} (null if none). */
+    protected final void replyUnavailable(String what, String clientId) {
         reply(Frames.error(ErrorCode.UNAVAILABLE, what + ": the servers' shared state is unreachable, so it"
-                + " reached only connections on this server, if any, and was not kept; send it again later"));
+                + " reached only connections on this server, if any, and was not kept; send it again later",
+                clientId));
     }
 
     /** Refuses a connection that cannot be served (an invalid or forbidden name) with 1008. */
@@ -167,8 +174,9 @@ public abstract class ConnectionEndpoint {
             }
             case REFUSE -> {
                 runtime.metrics().rateLimited();
+                // Named by its client_id if it has one, so that the client knows which message to send again.
                 reply(Frames.error(ErrorCode.RATE_LIMITED, "over " + runtime.settings().messagesPerSecond()
-                        + " messages per second; this one was dropped"));
+                        + " messages per second; this one was dropped", Inbound.clientIdOf(text)));
                 return false;
             }
             default -> {

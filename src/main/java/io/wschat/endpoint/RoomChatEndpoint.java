@@ -1,10 +1,15 @@
 package io.wschat.endpoint;
 
+import io.wschat.api.Delivery;
 import io.wschat.layer.LayerUnavailable;
+import io.wschat.layer.Resume;
+import io.wschat.protocol.ChatRequest;
 import io.wschat.protocol.ErrorCode;
+import io.wschat.protocol.Frames;
 import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
+import io.wschat.security.HandshakeScope;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
 import jakarta.websocket.OnMessage;
@@ -12,12 +17,20 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
+import java.util.regex.Pattern;
 
-/** {@code /ws/chat/{room}}: room chat with presence, history and the {@code /name} command. */
+/**
+ * {@code /ws/chat/{room}}: room chat with presence, history, the {@code /name} command, resuming
+ * after a reconnect ({@code ?since=OFFSET&epoch=EPOCH}) and acknowledged sends ({@code client_id}).
+ */
 @ServerEndpoint(value = "/ws/chat/{room}", configurator = ScopeCapture.class)
 public class RoomChatEndpoint extends ConnectionEndpoint {
 
     static final String RENAME = "/name";
+
+    /** What an epoch looks like (the layers make them base-36); anything else was not one of ours. */
+    private static final Pattern EPOCH = Pattern.compile("[0-9a-z]{1,32}");
+    private static final Pattern OFFSET = Pattern.compile("0|[1-9][0-9]{0,17}");
 
     /** The articles' clients add a trailing slash. */
     @ServerEndpoint(value = "/ws/chat/{room}/", configurator = ScopeCapture.class)
@@ -33,9 +46,16 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             return;
         }
         if (open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
+            Resume resume;
+            try {
+                resume = resume(scope);
+            } catch (ProtocolException e) {
+                refuse(session, e.getMessage());
+                return;
+            }
             this.room = room;
             try {
-                runtime.registry().joinRoom(room, connection);
+                runtime.registry().joinRoom(room, connection, resume);
             } catch (LayerUnavailable e) {
                 this.room = null; // in no room: nothing to say, nothing to leave
                 closeUnavailable();
@@ -43,20 +63,55 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
         }
     }
 
+    /**
+     * The place to resume from: both {@code since} (an offset) and {@code epoch} (from a welcome), or
+     * neither. Anything else is refused (1008), not quietly joined without resuming.
+     */
+    static Resume resume(HandshakeScope scope) throws ProtocolException {
+        String since = scope.queryParam("since");
+        String epoch = scope.queryParam("epoch");
+        if (since == null && epoch == null) {
+            return null;
+        }
+        if (since == null || !OFFSET.matcher(since).matches()) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "invalid since: a resume needs since=OFFSET (a whole number) and epoch");
+        }
+        if (epoch == null || !EPOCH.matcher(epoch).matches()) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "invalid epoch: a resume needs epoch as the welcome gave it, and since");
+        }
+        return new Resume(Long.parseLong(since), epoch);
+    }
+
     @OnMessage
     public void onMessage(String text) {
         if (room == null || !withinLimit(text)) {
             return;
         }
+        ChatRequest request;
         try {
-            String message = Inbound.chat(text);
+            request = Inbound.chat(text);
+        } catch (ProtocolException e) {
+            reply(e.toFrame(Inbound.clientIdOf(text)));
+            return;
+        }
+        String message = request.message();
+        try {
             if (message.equals(RENAME) || message.startsWith(RENAME + " ")) {
                 rename(message.substring(RENAME.length()).strip());
-            } else if (!runtime.messenger().sayInRoom(room, connection.name(), message).complete()) {
-                replyUnavailable("your message");
+                if (request.clientId() != null) {
+                    reply(Frames.ack(request.clientId(), 0));
+                }
+                return;
             }
         } catch (ProtocolException e) {
-            reply(e);
+            reply(e.toFrame(request.clientId()));
+            return;
+        }
+        Delivery d = runtime.messenger().sayInRoom(room, connection.name(), message, request.clientId());
+        if (!d.complete()) {
+            replyUnavailable("your message", request.clientId());
+        } else if (request.clientId() != null) {
+            reply(Frames.ack(request.clientId(), d.offset()));
         }
     }
 

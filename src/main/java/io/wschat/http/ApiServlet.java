@@ -4,6 +4,7 @@ import io.wschat.api.Delivery;
 import io.wschat.api.Messenger;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
+import io.wschat.protocol.ClientIds;
 import io.wschat.layer.LayerUnavailable;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Inbound;
@@ -34,6 +35,7 @@ public class ApiServlet extends HttpServlet {
 
     private static final Pattern PUSH = Pattern.compile("/(rooms|users)/([^/]+)/messages/?");
     private static final int MAX_BODY_CHARS = 1 << 20;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -89,7 +91,11 @@ public class ApiServlet extends HttpServlet {
             return;
         }
         String message;
+        String idempotencyKey = request.getHeader(IDEMPOTENCY_KEY);
         try {
+            if (idempotencyKey != null) {
+                ClientIds.require(IDEMPOTENCY_KEY, idempotencyKey);
+            }
             message = Inbound.pushBody(readBody(request));
         } catch (ProtocolException e) {
             JsonResponses.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().wire(), e.getMessage());
@@ -97,7 +103,9 @@ public class ApiServlet extends HttpServlet {
         }
         Messenger messenger = ChatRuntime.of(getServletContext()).messenger();
         boolean toRoom = m.group(1).equals("rooms");
-        Delivery d = toRoom ? messenger.pushToRoom(target, message) : messenger.pushToUser(target, message);
+        // A retried push (same key, same target, within wschat.dedupSeconds) is not sent again: same answer.
+        Delivery d = toRoom ? messenger.pushToRoom(target, message, idempotencyKey)
+                : messenger.pushToUser(target, message, idempotencyKey);
         if (!d.complete()) {
             JsonResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, JsonResponses.object()
                     .add("error", ErrorCode.UNAVAILABLE.wire())

@@ -62,7 +62,7 @@ final class LocalRoom {
         }
         epoch = join.epoch();
         c.rename(join.name());
-        c.send(Frames.welcome(name, join.name(), join.epoch()));
+        c.send(Frames.welcome(name, join.name(), join.epoch(), join.recovered()));
         c.send(Frames.members(name, join.members()));
         for (ChatMessage m : join.history()) {
             c.send(Frames.history(m));

@@ -4,6 +4,7 @@ import io.wschat.layer.ChannelLayer;
 import io.wschat.layer.LayerListener;
 import io.wschat.layer.LayerUnavailable;
 import io.wschat.layer.Member;
+import io.wschat.layer.Resume;
 import io.wschat.layer.RoomJoin;
 import io.wschat.protocol.ChatMessage;
 import io.wschat.protocol.DirectMessage;
@@ -79,13 +80,14 @@ public final class Registry implements LayerListener {
     /**
      * Joins the connection to the room: it gets a welcome with its name (the one it asked for, or a
      * suffixed one), the member list, the history, then live traffic, with nothing missed or repeated
-     * in between (see {@link LocalRoom}).
+     * in between (see {@link LocalRoom}). With a {@code resume} (null otherwise), the history is what
+     * the client missed, if the layer still has all of it, and the welcome says whether it did.
      *
      * <p>Nothing happens for a connection that has {@link Connection#end() ended}.
      *
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no room
      */
-    public void joinRoom(String room, Connection c) throws LayerUnavailable {
+    public void joinRoom(String room, Connection c, Resume resume) throws LayerUnavailable {
         synchronized (c) {
             if (c.hasEnded()) {
                 return;
@@ -97,7 +99,7 @@ public final class Registry implements LayerListener {
             });
             RoomJoin join;
             try {
-                join = layer.joinRoom(room, c.asMember());
+                join = layer.joinRoom(room, c.asMember(), resume);
             } catch (LayerUnavailable | RuntimeException e) {
                 removeLocally(room, c);
                 throw e;

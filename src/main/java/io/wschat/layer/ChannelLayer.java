@@ -33,8 +33,12 @@ public interface ChannelLayer extends AutoCloseable {
      * suffix if another person goes by it), announces it to the room unless the same person is
      * already there under that name, and returns what the joiner needs, consistent with that moment:
      * the room's epoch, last offset, history and member list.
+     *
+     * <p>With a {@code resume} (null otherwise), the history is every message after the resume's offset
+     * if the stream still has them all, is of the same epoch, and they are at most {@code maxRecover};
+     * else the usual history, and the join says it did not recover.
      */
-    RoomJoin joinRoom(String room, Member member) throws LayerUnavailable;
+    RoomJoin joinRoom(String room, Member member, Resume resume) throws LayerUnavailable;
 
     /** Removes a member; the room hears of it once the person's last connection under that name has gone. */
     void leaveRoom(String room, Member member) throws LayerUnavailable;
@@ -44,7 +48,9 @@ public interface ChannelLayer extends AutoCloseable {
 
     /**
      * Stores a room message at the room's next offset and delivers it to every server with members
-     * there, as one step; a room with no members keeps it in its history too.
+     * there, as one step; a room with no members keeps it in its history too. A draft with a client id
+     * that the same user already sent in the room within the dedup window is neither stored nor
+     * delivered again: the answer is the first one's, marked {@link Published#repeated()}.
      */
     Published publish(ChatMessage draft) throws LayerUnavailable;
 
@@ -59,8 +65,10 @@ public interface ChannelLayer extends AutoCloseable {
     /**
      * Delivers a direct message to every connection of its receiver and of its sender, on every
      * server, unless the receiver has none. Returns how many connections the receiver has (0: offline).
+     * With an {@code idempotencyKey} (null otherwise) that was sent to the same receiver within the
+     * dedup window and reached it, nothing is sent again and the first answer is returned.
      */
-    int sendDirect(DirectMessage message) throws LayerUnavailable;
+    int sendDirect(DirectMessage message, String idempotencyKey) throws LayerUnavailable;
 
     /** Delivers raw text to every {@code /ws} connection on every server. */
     void broadcast(String text) throws LayerUnavailable;

@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
  * under that lock, and so do a join and the snapshot the joiner gets, which is what makes every
  * member see one order and a joiner's history meet the live messages without gap or repeat.
  *
- * <p>A room whose last member left keeps its stream (history, offsets, epoch) until its time to
- * live runs out; at most {@code maxIdleRooms} such rooms are kept, the least recently used going first.
+ * <p>A room with members keeps its last {@code max(historySize, maxRecover)} messages, so that a
+ * client that was away briefly can resume exactly. A room whose last member left keeps its stream
+ * (its last {@code historySize} messages, offsets, epoch) until its time to live runs out; at most
+ * {@code maxIdleRooms} such rooms are kept, the least recently used going first.
  */
 public final class InMemoryChannelLayer implements ChannelLayer {
 
@@ -37,6 +39,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     }
 
     private final int historySize;
+    private final int maxRecover;
     private final long ttlNanos;
     private final int maxIdleRooms;
     private final LongSupplier nanoClock;
@@ -45,15 +48,21 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     private final LinkedHashMap<String, Long> idle = new LinkedHashMap<>();
     private long lastSweepNanos;
     private final ConcurrentHashMap<String, Integer> userConnections = new ConcurrentHashMap<>();
+    private final Dedup dedup;
     private volatile LayerListener listener;
 
     /**
-     * @param historySize  messages a joiner gets, and the room keeps
+     * @param historySize  messages a joiner gets, and an idle room keeps
+     * @param maxRecover   messages a resuming client may have missed at most (a room with members keeps as many)
      * @param ttlSeconds   how long a room's stream is kept after its last message or join
      * @param maxIdleRooms rooms without members kept at most
+     * @param dedupSeconds how long a client id or idempotency key is remembered
      */
-    public InMemoryChannelLayer(int historySize, long ttlSeconds, int maxIdleRooms, LongSupplier nanoClock) {
+    public InMemoryChannelLayer(int historySize, int maxRecover, long ttlSeconds, int maxIdleRooms,
+            long dedupSeconds, LongSupplier nanoClock) {
         this.historySize = historySize;
+        this.maxRecover = maxRecover;
+        this.dedup = new Dedup(dedupSeconds, 100_000, nanoClock);
         this.ttlNanos = ttlSeconds * 1_000_000_000L;
         this.maxIdleRooms = maxIdleRooms;
         this.nanoClock = nanoClock;
@@ -78,12 +87,20 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     // ---- rooms ---------------------------------------------------------------------------------
 
     @Override
-    public RoomJoin joinRoom(String room, Member member) {
+    public RoomJoin joinRoom(String room, Member member, Resume resume) {
         return inRoom(room, (r, drop) -> {
             startOverIfExpired(room, r);
             String name = r.presence.join(member, listener::presenceChanged);
             markBusy(room);
-            return snapshot(r, name);
+            List<ChatMessage> missed = resume == null || !resume.epoch().equals(r.stream.epoch())
+                    || r.stream.lastOffset() - resume.since() > maxRecover ? null : r.stream.after(resume.since());
+            if (missed != null) {
+                return new RoomJoin(name, r.stream.epoch(), r.stream.lastOffset(), r.presence.version(),
+                        r.presence.members(), missed, true);
+            }
+            RoomJoin usual = snapshot(r, name);
+            return resume == null ? usual : new RoomJoin(name, usual.epoch(), usual.lastOffset(),
+                    usual.presenceVersion(), usual.members(), usual.history(), false);
         });
     }
 
@@ -108,12 +125,21 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public Published publish(ChatMessage draft) {
         return inRoom(draft.room(), (r, drop) -> {
             startOverIfExpired(draft.room(), r);
+            String key = draft.clientId() == null ? null : "room\n" + draft.room() + "\n" + draft.user() + "\n" + draft.clientId();
+            Dedup.Answer first = key == null ? null : dedup.seen(key);
+            if (first != null) {
+                return new Published(draft.at(first.offset()), first.reached(), true);
+            }
             ChatMessage m = r.stream.append(draft);
             if (r.presence.isEmpty()) {
                 markIdle(draft.room(), r, drop); // said to nobody: kept for later joiners, and recently used
             }
             listener.roomMessage(m);
-            return new Published(m, r.presence.connectionCount());
+            Published p = new Published(m, r.presence.connectionCount(), false);
+            if (key != null) {
+                dedup.remember(key, new Dedup.Answer(m.offset(), p.delivered()));
+            }
+            return p;
         });
     }
 
@@ -144,7 +170,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     private RoomJoin snapshot(Room r, String name) {
         return new RoomJoin(name, r.stream.epoch(), r.stream.lastOffset(), r.presence.version(),
-                r.presence.members(), r.stream.last(historySize));
+                r.presence.members(), r.stream.last(historySize), null);
     }
 
     /** What a room operation does under the room's lock; it adds to {@code drop} the idle rooms to let go. */
@@ -167,7 +193,8 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         try {
             while (true) {
                 Room r = create
-                        ? rooms.computeIfAbsent(name, n -> new Room(n, new RoomStream(historySize, ttlNanos, nanoClock.getAsLong())))
+                        ? rooms.computeIfAbsent(name, n -> new Room(n, new RoomStream(Math.max(historySize, maxRecover),
+                                ttlNanos, nanoClock.getAsLong())))
                         : rooms.get(name);
                 if (r == null) {
                     return null;
@@ -195,6 +222,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
      * stream has outlived its time to live, since nothing would be left of it.
      */
     private void markIdle(String room, Room r, List<String> drop) {
+        r.stream.trimTo(historySize);
         long now = nanoClock.getAsLong();
         synchronized (idle) {
             idle.remove(room);
@@ -242,7 +270,25 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     }
 
     @Override
-    public int sendDirect(DirectMessage message) {
+    public int sendDirect(DirectMessage message, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return deliverDirect(message);
+        }
+        String key = "direct\n" + message.toUser() + "\n" + idempotencyKey;
+        synchronized (dedup) { // a repeat arriving while the first is being sent waits for its answer
+            Dedup.Answer first = dedup.seen(key);
+            if (first != null) {
+                return first.reached();
+            }
+            int receivers = deliverDirect(message);
+            if (receivers > 0) {
+                dedup.remember(key, new Dedup.Answer(ChatMessage.NOT_STORED, receivers));
+            }
+            return receivers;
+        }
+    }
+
+    private int deliverDirect(DirectMessage message) {
         int receivers = userConnections.getOrDefault(message.toUser(), 0);
         if (receivers > 0) {
             listener.direct(message);

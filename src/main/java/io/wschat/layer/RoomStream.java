@@ -49,6 +49,28 @@ final class RoomStream {
         return m;
     }
 
+    /**
+     * Every message after {@code since}, oldest first, or null if the stream no longer has them all (or
+     * never had {@code since}: a resume from the future is no resume).
+     */
+    List<ChatMessage> after(long since) {
+        if (since > lastOffset || since < 0) {
+            return null;
+        }
+        long firstKept = kept.isEmpty() ? lastOffset + 1 : kept.peekFirst().offset();
+        if (since + 1 < firstKept) {
+            return null;
+        }
+        return last((int) (lastOffset - since));
+    }
+
+    /** Lets go of all but the last {@code count} messages: an idle room keeps only its history. */
+    void trimTo(int count) {
+        while (kept.size() > count) {
+            kept.removeFirst();
+        }
+    }
+
     /** The last {@code count} messages, oldest first. */
     List<ChatMessage> last(int count) {
         int skip = Math.max(0, kept.size() - count);

@@ -12,7 +12,27 @@ public final class Frames {
     }
 
     public static Frame welcome(String room, String user, String epoch) {
-        return object(g -> g.write("type", "welcome").write("room", room).write("user", user).write("epoch", epoch));
+        return welcome(room, user, epoch, null);
+    }
+
+    /** The welcome of a join that asked to resume ({@code recovered} not null): says whether it could. */
+    public static Frame welcome(String room, String user, String epoch, Boolean recovered) {
+        return object(g -> {
+            g.write("type", "welcome").write("room", room).write("user", user).write("epoch", epoch);
+            if (recovered != null) {
+                g.write("recovered", recovered);
+            }
+        });
+    }
+
+    /** The sender's confirmation that its message is stored (offset), or done (a command: no offset). */
+    public static Frame ack(String clientId, long offset) {
+        return object(g -> {
+            g.write("type", "ack").write("client_id", clientId);
+            if (offset != ChatMessage.NOT_STORED) {
+                g.write("offset", offset);
+            }
+        });
     }
 
     public static Frame members(String room, Collection<String> members) {
@@ -61,7 +81,17 @@ public final class Frames {
     }
 
     public static Frame error(ErrorCode code, String detail) {
-        return object(g -> g.write("type", "error").write("code", code.wire()).write("detail", detail));
+        return error(code, detail, null);
+    }
+
+    /** An error about the frame the client sent with {@code clientId} (if not null). */
+    public static Frame error(ErrorCode code, String detail, String clientId) {
+        return object(g -> {
+            g.write("type", "error").write("code", code.wire()).write("detail", detail);
+            if (clientId != null) {
+                g.write("client_id", clientId);
+            }
+        });
     }
 
     private static Frame chat(ChatMessage m, boolean history) {
@@ -74,6 +104,9 @@ public final class Frames {
                     .write("user", m.user())
                     .write("message", m.message())
                     .write("ts", m.ts().toString());
+            if (m.clientId() != null) {
+                g.write("client_id", m.clientId());
+            }
             if (history) {
                 g.write("history", true);
             }

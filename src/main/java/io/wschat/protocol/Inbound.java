@@ -15,9 +15,24 @@ public final class Inbound {
     private Inbound() {
     }
 
-    /** A room frame: {@code {"message": "..."}}; returns the message. */
-    public static String chat(String text) throws ProtocolException {
-        return message(object(text));
+    /** A room frame: {@code {"message": "...", "client_id": "..."}} ({@code client_id} optional). */
+    public static ChatRequest chat(String text) throws ProtocolException {
+        JsonObject o = object(text);
+        String clientId = null;
+        if (o.containsKey("client_id")) {
+            clientId = ClientIds.require("client_id", o.get("client_id") instanceof JsonString s ? s.getString() : null);
+        }
+        return new ChatRequest(message(o), clientId);
+    }
+
+    /** The {@code client_id} of a room frame if it is a JSON object with a valid one, else null: for error frames. */
+    public static String clientIdOf(String text) {
+        try {
+            JsonValue id = object(text).get("client_id");
+            return id instanceof JsonString s && ClientIds.isValid(s.getString()) ? s.getString() : null;
+        } catch (ProtocolException e) {
+            return null;
+        }
     }
 
     /** A point-to-point frame: {@code {"message", "to_user", "from_user"}}; {@code from_user} is ignored. */

@@ -17,4 +17,9 @@ public final class ProtocolException extends Exception {
     public Frame toFrame() {
         return Frames.error(code, getMessage());
     }
+
+    /** The error frame for a client frame that carried {@code clientId} (null if none). */
+    public Frame toFrame(String clientId) {
+        return Frames.error(code, getMessage(), clientId);
+    }
 }

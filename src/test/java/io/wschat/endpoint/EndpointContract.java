@@ -303,6 +303,109 @@ public abstract class EndpointContract {
         assertEquals(offset + 1, bob.awaitType("chat.message").number("offset"), "numbering goes on");
     }
 
+    // ---- resuming and acknowledged sends -------------------------------------------------------
+
+    @Test
+    void aRejoinWithSinceAndEpochGetsExactlyWhatItMissedAndSaysSo() {
+        WsClient stays = open("/ws/chat/" + lobby + "?name=stays");
+        String epoch = stays.awaitType("welcome").str("epoch");
+        WsClient away = open("/ws/chat/" + lobby + "?name=away");
+        away.awaitType("presence.members");
+        stays.send(message("before"));
+        long seen = away.awaitType("chat.message").number("offset");
+        away.close();
+        for (int i = 1; i <= 3; i++) {
+            stays.send(message("missed " + i));
+        }
+        for (int i = 1; i <= 3; i++) {
+            stays.awaitType("chat.message");
+        }
+        WsClient back = open("/ws/chat/" + lobby + "?name=away&since=" + seen + "&epoch=" + epoch);
+        Json welcome = back.awaitType("welcome");
+        assertTrue(welcome.flag("recovered"), welcome.raw());
+        back.awaitType("presence.members");
+        for (int i = 1; i <= 3; i++) {
+            Json m = back.nextJson();
+            assertTrue(m.is("chat.message") && m.flag("history"), m.raw());
+            assertEquals("missed " + i, m.str("message"));
+            assertEquals(seen + i, m.number("offset"));
+        }
+        stays.send(message("live"));
+        Json live = back.awaitType("chat.message");
+        assertEquals("live", live.str("message"));
+        assertFalse(live.flag("history"));
+    }
+
+    @Test
+    void aRejoinThatCannotBeExactSaysSoAndGetsTheUsualHistory() {
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
+        alice.awaitType("presence.members");
+        alice.send(message("only message"));
+        long offset = alice.awaitType("chat.message").number("offset");
+        WsClient wrongEpoch = open("/ws/chat/" + lobby + "?name=bob&since=" + offset + "&epoch=notthisone");
+        Json welcome = wrongEpoch.awaitType("welcome");
+        assertEquals(Flag.FALSE, Flag.of(welcome, "recovered"), welcome.raw());
+        Json history = wrongEpoch.awaitType("chat.message");
+        assertTrue(history.flag("history"));
+        assertEquals("only message", history.str("message"));
+        Json plain = open("/ws/chat/" + lobby + "?name=carol").awaitType("welcome");
+        assertEquals(Flag.ABSENT, Flag.of(plain, "recovered"), "no resume asked, nothing said");
+    }
+
+    /** Whether a boolean field is true, false or absent. */
+    enum Flag {
+        TRUE, FALSE, ABSENT;
+
+        static Flag of(Json json, String field) {
+            var v = json.object().get(field);
+            return v == null ? ABSENT : v == jakarta.json.JsonValue.TRUE ? TRUE : FALSE;
+        }
+    }
+
+    @Test
+    void invalidResumeParametersAreClosedWith1008AndAReason() {
+        for (String query : List.of("since=abc&epoch=abc", "since=5", "epoch=abc", "since=-1&epoch=abc",
+                "since=1&epoch=%3Cb%3E")) {
+            WsClient c = open("/ws/chat/" + lobby + "?name=x&" + query);
+            WsClient.Closed closed = c.awaitClose();
+            assertEquals(1008, closed.code(), query);
+            assertTrue(closed.reason().startsWith("invalid since") || closed.reason().startsWith("invalid epoch"),
+                    query + ": " + closed.reason());
+        }
+    }
+
+    @Test
+    void aMessageWithAClientIdIsAcknowledgedAndARepeatIsStoredOnce() {
+        WsClient alice = open("/ws/chat/" + lobby + "?name=alice");
+        alice.awaitType("presence.members");
+        WsClient bob = open("/ws/chat/" + lobby + "?name=bob");
+        bob.awaitType("presence.members");
+        String frame = "{\"message\":\"once\",\"client_id\":\"3f1c-77\"}";
+        for (int i = 0; i < 3; i++) {
+            alice.send(frame);
+        }
+        java.util.Set<Long> acked = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Json ack = alice.awaitType("ack");
+            assertEquals("3f1c-77", ack.str("client_id"));
+            acked.add(ack.number("offset"));
+        }
+        assertEquals(1, acked.size(), "three acks, one offset: " + acked);
+        Json m = bob.awaitType("chat.message");
+        assertEquals("once", m.str("message"));
+        assertEquals(acked.iterator().next(), m.number("offset"));
+        assertEquals("3f1c-77", m.str("client_id"));
+        alice.send(message("next"));
+        assertEquals("next", bob.awaitType("chat.message").str("message"), "nothing else came before it");
+
+        alice.send("{\"message\":\"x\",\"client_id\":\"has space\"}");
+        assertEquals("bad_field", alice.awaitType("error").str("code"));
+        alice.send("{\"message\":\" \",\"client_id\":\"empty-1\"}");
+        Json error = alice.awaitType("error");
+        assertEquals("empty_message", error.str("code"));
+        assertEquals("empty-1", error.str("client_id"), "an error names the message it is about");
+    }
+
     // ---- bad input -----------------------------------------------------------------------------
 
     @Test

@@ -27,8 +27,17 @@ public final class DevServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code DevServer} with the built WAR and {@code -D} settings, and waits until /health answers. */
+    /** Starts {@code DevServer} with the built WAR and {@code -D} settings, and waits until /health answers 200. */
     public static DevServerProcess start(Map<String, String> settings, String... jvmOptions) throws Exception {
+        return start(200, settings, jvmOptions);
+    }
+
+    /** As {@link #start}, for a server expected to come up unhealthy: waits until /health answers 503. */
+    public static DevServerProcess start503(Map<String, String> settings, String... jvmOptions) throws Exception {
+        return start(503, settings, jvmOptions);
+    }
+
+    private static DevServerProcess start(int health, Map<String, String> settings, String... jvmOptions) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -43,8 +52,8 @@ public final class DevServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         DevServerProcess server = new DevServerProcess(process, port, log);
         try {
-            Await.until(() -> "the server process answering /health; log: " + server.log(), java.time.Duration.ofSeconds(60),
-                    server::answers);
+            Await.until(() -> "the server process answering /health with " + health + "; log: " + server.log(),
+                    java.time.Duration.ofSeconds(60), () -> server.answers() == health);
         } catch (AssertionError e) {
             server.close();
             throw e;
@@ -84,7 +93,8 @@ public final class DevServerProcess implements AutoCloseable {
         }
     }
 
-    private boolean answers() {
+    /** The status /health answers with, or -1 while nothing answers. */
+    private int answers() {
         if (!process.isAlive()) {
             throw new AssertionError("the server process exited with " + process.exitValue() + ": " + log());
         }
@@ -92,9 +102,9 @@ public final class DevServerProcess implements AutoCloseable {
             var c = (java.net.HttpURLConnection) new URL(base(), "health").openConnection();
             c.setConnectTimeout(1000);
             c.setReadTimeout(2000);
-            return c.getResponseCode() == 200;
+            return c.getResponseCode();
         } catch (IOException e) {
-            return false;
+            return -1;
         }
     }
 }

@@ -28,13 +28,21 @@ public final class Nginx implements AutoCloseable {
 
     /** Proxies a free loopback port to {@code upstreamPort}; idle connections are cut after {@code readTimeoutSeconds}. */
     public static Nginx start(int upstreamPort, int readTimeoutSeconds) throws Exception {
+        return start(readTimeoutSeconds, upstreamPort);
+    }
+
+    /**
+     * Proxies a free loopback port to several servers, round robin without sticky sessions (each
+     * request and each WebSocket goes to the next server), as the README's several-servers setup.
+     */
+    public static Nginx start(int readTimeoutSeconds, int... upstreamPorts) throws Exception {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " not found: install Debian's nginx package (.ci/run does)");
         }
         int port = freePort();
         Path dir = Files.createTempDirectory("wschat-nginx");
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, config(dir, port, upstreamPort, readTimeoutSeconds));
+        Files.writeString(conf, config(dir, port, upstreamPorts, readTimeoutSeconds));
         // -e: the start-up error log too goes to the prefix, not /var/log/nginx (unwritable when not root).
         Process process = new ProcessBuilder(BINARY, "-p", dir.toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toString())
@@ -82,7 +90,11 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
-    private static String config(Path dir, int port, int upstreamPort, int readTimeoutSeconds) {
+    private static String config(Path dir, int port, int[] upstreamPorts, int readTimeoutSeconds) {
+        StringBuilder servers = new StringBuilder();
+        for (int upstream : upstreamPorts) {
+            servers.append("server 127.0.0.1:").append(upstream).append("; ");
+        }
         // 'user root' only matters when the master runs as root (as in CI): the workers then keep
         // access to this temporary prefix. Otherwise nginx ignores it with a warning.
         return """
@@ -100,10 +112,11 @@ public final class Nginx implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+                    upstream wschat { %3$s}
                     server {
                         listen 127.0.0.1:%2$d;
                         location / {
-                            proxy_pass http://127.0.0.1:%3$d;
+                            proxy_pass http://wschat;
                             proxy_http_version 1.1;
                             proxy_set_header Upgrade $http_upgrade;
                             proxy_set_header Connection $connection_upgrade;
@@ -115,7 +128,7 @@ public final class Nginx implements AutoCloseable {
                         }
                     }
                 }
-                """.formatted(dir, port, upstreamPort, readTimeoutSeconds);
+                """.formatted(dir, port, servers, readTimeoutSeconds);
     }
 
     private static int freePort() throws IOException {

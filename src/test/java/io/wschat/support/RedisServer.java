@@ -21,24 +21,38 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final String password;
+    private final Path tls;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, String password, Path tls) {
         this.port = port;
         this.dir = dir;
+        this.password = password;
+        this.tls = tls;
     }
 
     public static RedisServer start() throws Exception {
+        return start(null, null);
+    }
+
+    /**
+     * A server that wants {@code password} (if not null) and, if {@code tls} is not null, speaks only
+     * TLS with the certificate {@code tls/redis.crt} and key {@code tls/redis.key}.
+     */
+    public static RedisServer start(String password, Path tls) throws Exception {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " not found: install Debian's redis-server package (.ci/run does)");
         }
-        RedisServer redis = new RedisServer(freePort(), Files.createTempDirectory("wschat-redis"));
+        RedisServer redis = new RedisServer(freePort(), Files.createTempDirectory("wschat-redis"), password, tls);
         redis.startAgain();
         return redis;
     }
 
+    /** The URL a client uses: {@code redis://} or {@code rediss://}, with the password if there is one. */
     public String url() {
-        return "redis://127.0.0.1:" + port + "/0";
+        return (tls == null ? "redis" : "rediss") + "://" + (password == null ? "" : ":" + password + "@")
+                + "127.0.0.1:" + port + "/0";
     }
 
     public int port() {
@@ -47,8 +61,19 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server (again) on its port, empty. */
     public synchronized void startAgain() throws Exception {
-        process = new ProcessBuilder(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(BINARY, "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        if (tls == null) {
+            command.addAll(java.util.List.of("--port", String.valueOf(port)));
+        } else {
+            command.addAll(java.util.List.of("--port", "0", "--tls-port", String.valueOf(port),
+                    "--tls-cert-file", tls.resolve("redis.crt").toString(), "--tls-key-file", tls.resolve("redis.key").toString(),
+                    "--tls-ca-cert-file", tls.resolve("redis.crt").toString(), "--tls-auth-clients", "no"));
+        }
+        if (password != null) {
+            command.addAll(java.util.List.of("--requirepass", password));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -88,8 +113,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean answers() {
+        if (tls != null) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true; // listening; the TLS handshake is the client's test
+            } catch (IOException e) {
+                return false;
+            }
+        }
         try {
-            return "+PONG".equals(command("PING"));
+            String pong = command("PING");
+            return "+PONG".equals(pong) || pong.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }

@@ -199,6 +199,14 @@ public final class WsClient implements AutoCloseable {
         return b.append(")").toString();
     }
 
+    /**
+     * Drops the TCP connection without a close frame, as a network failure would: the server learns of
+     * it only when a write fails or a pong is overdue.
+     */
+    public void cut() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!closed.isDone() && !socket.isOutputClosed()) {

@@ -50,13 +50,18 @@ sealed interface NodeEvent {
         return switch (o.getString("t")) {
             case "m" -> new RoomMessage(o.getString("epoch"), new ChatMessage(o.getString("room"),
                     o.getJsonNumber("offset").longValueExact(), o.getString("user"), o.getString("message"),
-                    Instant.parse(o.getString("ts"))));
+                    Instant.parse(o.getString("ts")), clientId(o.getString("c", ""))));
             case "p" -> new Presence(presence(o));
             case "d" -> new Direct(new DirectMessage(o.getString("from"), o.getString("to"), o.getString("message"),
                     Instant.parse(o.getString("ts"))));
             case "b" -> new Broadcast(o.getString("text"));
             default -> throw new IllegalArgumentException("unknown event " + o.getString("t"));
         };
+    }
+
+    /** The scripts write '' for "no client id". */
+    static String clientId(String raw) {
+        return raw == null || raw.isEmpty() ? null : raw;
     }
 
     private static PresenceChange presence(JsonObject o) {

@@ -24,6 +24,7 @@ import io.wschat.layer.LayerState;
 import io.wschat.layer.LayerUnavailable;
 import io.wschat.layer.Member;
 import io.wschat.layer.Published;
+import io.wschat.layer.Resume;
 import io.wschat.layer.RoomJoin;
 import io.wschat.protocol.ChatMessage;
 import io.wschat.protocol.DirectMessage;
@@ -31,7 +32,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,16 +69,15 @@ import java.util.logging.Logger;
  */
 public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSource {
 
-    /** Messages each room's stream keeps, at least: what a node can refill after losing events. */
-    static final int MIN_STREAM_SIZE = 1000;
-
     private static final Logger LOG = Logger.getLogger(RedisChannelLayer.class.getName());
     private static final String PREFIX = "wschat:";
 
     private final String node = randomId();
     private final String url;
     private final int historySize;
+    private final int maxRecover;
     private final int streamSize;
+    private final long dedupSeconds;
     private final long historyTtlMillis;
     private final long presenceTtlMillis;
     private final ClientResources resources;
@@ -91,23 +90,29 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     private final ConcurrentLinkedQueue<Runnable> owedLeaves = new ConcurrentLinkedQueue<>();
     private volatile LayerState state = LayerState.DEGRADED;
     private volatile double roundTripSeconds = Double.NaN; // the last heartbeat's, for /metrics
+    private volatile String lastProblem = "not tried yet";
     private volatile boolean closed;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
     private volatile LayerListener listener;
 
     /**
-     * @param url               {@code redis://[:password@]host:port/db} or {@code rediss://...}
-     * @param historySize       messages a joiner gets
-     * @param historyTtlSeconds how long a room's stream lives after its last message or join
+     * @param url                {@code redis://[:password@]host:port/db} or {@code rediss://...}
+     * @param historySize        messages a joiner gets
+     * @param maxRecover         messages a resuming client (or this node, after losing events) may have
+     *                           missed at most: each room's stream keeps at least as many
+     * @param historyTtlSeconds  how long a room's stream lives after its last message or join
      * @param presenceTtlSeconds how long a silent node stays in presence
-     * @param timeoutMillis     how long a Redis command may take before Redis counts as unreachable
+     * @param dedupSeconds       how long a client id or idempotency key is remembered
+     * @param timeoutMillis      how long a Redis command may take before Redis counts as unreachable
      */
-    public RedisChannelLayer(String url, int historySize, long historyTtlSeconds, int presenceTtlSeconds,
-            long timeoutMillis) {
+    public RedisChannelLayer(String url, int historySize, int maxRecover, long historyTtlSeconds,
+            int presenceTtlSeconds, long dedupSeconds, long timeoutMillis) {
         this.url = url;
         this.historySize = historySize;
-        this.streamSize = Math.max(historySize, MIN_STREAM_SIZE);
+        this.maxRecover = maxRecover;
+        this.streamSize = Math.max(historySize, maxRecover);
+        this.dedupSeconds = dedupSeconds;
         this.historyTtlMillis = historyTtlSeconds * 1000;
         this.presenceTtlMillis = presenceTtlSeconds * 1000L;
         AtomicInteger threads = new AtomicInteger();
@@ -147,7 +152,8 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         feed.start(listener);
         recover();
         if (state != LayerState.UP) {
-            LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable; starting DEGRADED and retrying");
+            LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable (" + lastProblem
+                    + "); starting DEGRADED and retrying every second");
         }
         long beat = Math.max(500, presenceTtlMillis / 3);
         scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -177,12 +183,13 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     // ---- rooms ---------------------------------------------------------------------------------
 
     @Override
-    public RoomJoin joinRoom(String room, Member member) throws LayerUnavailable {
+    public RoomJoin joinRoom(String room, Member member, Resume resume) throws LayerUnavailable {
         feed.opening(room); // before the script: the room's events from then on must not be dropped here
         try {
             List<Object> r = call(() -> scripts.run(redis(), "join", ScriptOutputType.MULTI, room, node,
                     member.connectionId(), member.name(), member.person(), String.valueOf(historySize),
-                    String.valueOf(historyTtlMillis), randomId()));
+                    String.valueOf(historyTtlMillis), randomId(), String.valueOf(resume == null ? 0 : resume.since()),
+                    resume == null ? "" : resume.epoch(), String.valueOf(maxRecover)));
             RoomJoin join = roomState((String) r.get(0), room, r.subList(1, r.size()));
             feed.opened(room, join);
             return join;
@@ -209,8 +216,9 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     public Published publish(ChatMessage draft) throws LayerUnavailable {
         List<Object> r = call(() -> scripts.run(redis(), "publish", ScriptOutputType.MULTI, draft.room(),
                 draft.user(), draft.message(), draft.ts().toString(), String.valueOf(streamSize),
-                String.valueOf(historyTtlMillis), randomId()));
-        return new Published(draft.at((Long) r.get(0)), Math.toIntExact((Long) r.get(2)));
+                String.valueOf(historyTtlMillis), randomId(), draft.clientId() == null ? "" : draft.clientId(),
+                String.valueOf(dedupSeconds)));
+        return new Published(draft.at((Long) r.get(0)), Math.toIntExact((Long) r.get(2)), (Long) r.get(3) == 1);
     }
 
     @Override
@@ -241,7 +249,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         return roomState(null, room, r);
     }
 
-    /** {epoch, last offset, presence version, members, entries newest first} as the scripts return it. */
+    /** {epoch, last offset, presence version, members, entries oldest first, recovered} as the scripts return it. */
     @SuppressWarnings("unchecked")
     private static RoomJoin roomState(String name, String room, List<Object> r) {
         List<ChatMessage> history = new ArrayList<>();
@@ -254,14 +262,15 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             }
             history.add(stored(room, (String) e.get(0), body));
         }
-        Collections.reverse(history);
+        long recovered = (Long) r.get(5);
         return new RoomJoin(name, (String) r.get(0), (Long) r.get(1), (Long) r.get(2),
-                (List<String>) (List<?>) r.get(3), history);
+                (List<String>) (List<?>) r.get(3), history, recovered < 0 ? null : recovered == 1);
     }
 
     private static ChatMessage stored(String room, String id, Map<String, String> body) {
         long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
-        return new ChatMessage(room, offset, body.get("u"), body.get("m"), Instant.parse(body.get("t")));
+        return new ChatMessage(room, offset, body.get("u"), body.get("m"), Instant.parse(body.get("t")),
+                NodeEvent.clientId(body.get("c")));
     }
 
     // ---- users and broadcast -------------------------------------------------------------------
@@ -277,9 +286,9 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     }
 
     @Override
-    public int sendDirect(DirectMessage m) throws LayerUnavailable {
+    public int sendDirect(DirectMessage m, String idempotencyKey) throws LayerUnavailable {
         Long receivers = call(() -> scripts.run(redis(), "direct", ScriptOutputType.INTEGER, m.fromUser(), m.toUser(),
-                m.message(), m.ts().toString()));
+                m.message(), m.ts().toString(), idempotencyKey == null ? "" : idempotencyKey, String.valueOf(dedupSeconds)));
         return Math.toIntExact(receivers);
     }
 
@@ -306,7 +315,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             throw new IllegalStateException("Redis refused a wschat script", e); // a bug, not an outage
         } catch (RedisException | IllegalStateException e) {
             failed(e);
-            throw new LayerUnavailable("Redis is unreachable: " + e.getMessage(), e);
+            throw new LayerUnavailable("Redis is unreachable: " + problem(e), e);
         }
     }
 
@@ -386,6 +395,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
                 LOG.info("Redis at " + RedisUrls.withoutPassword(url) + " is reachable: layer UP (node " + node + ")");
             }
         } catch (LayerUnavailable | RedisException e) {
+            lastProblem = problem(e);
             LOG.log(Level.FINE, "Redis still unreachable", e);
         }
     }
@@ -436,28 +446,32 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         }
     }
 
-    /** Tells Redis this node is alive, and removes the members of nodes that are not. */
+    /**
+     * Tells Redis this node is alive, and removes the members of nodes that are not. If Redis did not
+     * know this node (another node took it for dead after a pause, or Redis lost its data to a flush or
+     * a restart without the connection dropping), its members are announced again and every room
+     * brought up to date.
+     */
     private void heartbeat() {
         if (state != LayerState.UP) {
             return;
         }
         try {
             long sent = System.nanoTime();
-            List<Object> expired = direct(() -> scripts.run(redis(), "heartbeat", ScriptOutputType.MULTI, node,
+            List<Object> r = direct(() -> scripts.run(redis(), "heartbeat", ScriptOutputType.MULTI, node,
                     String.valueOf(presenceTtlMillis)));
             roundTripSeconds = (System.nanoTime() - sent) / 1e9;
-            for (Object dead : expired) {
-                if (dead.equals(node)) {
-                    continue; // this node was silent too long (a pause): it announces its members again below
-                }
+            for (Object dead : r.subList(1, r.size())) {
                 Long reaped = direct(() -> scripts.run(redis(), "reap", ScriptOutputType.INTEGER, (String) dead,
                         String.valueOf(presenceTtlMillis), "0"));
                 if (reaped == 1) {
                     LOG.info("node " + dead + " stopped answering; its members left their rooms");
                 }
             }
-            if (expired.contains(node)) {
+            if ((Long) r.get(0) == 1) {
+                LOG.warning("Redis had forgotten this node (" + node + "): announcing its members again");
                 announceMembers();
+                feed.resyncAll();
             }
         } catch (LayerUnavailable | RuntimeException e) {
             LOG.log(Level.FINE, "heartbeat failed", e);
@@ -491,6 +505,18 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(Level.FINE, "Redis client threads still stopping", e);
         }
+    }
+
+    /** What went wrong, as the chain of causes says it ("Unable to connect ...: WRONGPASS ..."). */
+    private static String problem(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && b.indexOf(m) < 0) {
+                b.append(b.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return b.toString();
     }
 
     private static String key(String room, String part) {

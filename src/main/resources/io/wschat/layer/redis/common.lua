@@ -1,6 +1,8 @@
 -- Helpers every wschat script starts with (LuaScripts prepends this file). Keys, all under "wschat:":
 --   room:R:meta     hash   epoch, seq (last offset)            expires historyTtl after the last message or join
---   room:R:log      stream entries "<offset>-0": u (user), m (message), t (ts)        same expiry
+--   room:R:log      stream entries "<offset>-0": u (user), m (message), t (ts), c (client id) same expiry
+--   room:R:dedup:U:C  "offset:reached" of user U's message with client id C, for the dedup window
+--   direct:U:K      connections reached by the push to user U with idempotency key K, for the dedup window
 --   room:R:presence hash   pv (presence version), joins (join order counter)
 --   room:R:names    hash   name -> person        room:R:count  hash name -> connections
 --   room:R:order    zset   name by join order    room:R:conns  hash "<node>/<connection>" -> name
@@ -143,21 +145,51 @@ local function leave_connection(room, node, key)
   return true
 end
 
--- The room as a joiner sees it: {epoch, last offset, presence version, members, last `history` entries}.
-local function room_state(room, history, ttl, new_epoch)
+-- The room as a joiner sees it: {epoch, last offset, presence version, members, entries (oldest first),
+-- recovered}. With since_epoch (not ''), entries are every message after `since` if the stream still has
+-- them all, of that epoch, and at most max_recover; recovered is then 1, else 0 and the usual history.
+-- Without, recovered is -1.
+local function room_state(room, history, ttl, new_epoch, since, since_epoch, max_recover)
   local meta = rk(room, 'meta')
   redis.call('HSETNX', meta, 'epoch', new_epoch)
   redis.call('PEXPIRE', meta, ttl)
   redis.call('PEXPIRE', rk(room, 'log'), ttl)
-  local entries = {}
-  if history > 0 then
-    entries = redis.call('XREVRANGE', rk(room, 'log'), '+', '-', 'COUNT', history)
+  local epoch = redis.call('HGET', meta, 'epoch')
+  local seq = tonumber(redis.call('HGET', meta, 'seq') or '0')
+  local entries = nil
+  local recovered = -1
+  if since_epoch ~= '' then
+    recovered = 0
+    local from = tonumber(since)
+    if since_epoch == epoch and from >= 0 and from <= seq and seq - from <= max_recover then
+      if from == seq then
+        entries = {}
+      else
+        local missed = redis.call('XRANGE', rk(room, 'log'), (from + 1) .. '-0', '+', 'COUNT', seq - from)
+        if #missed == seq - from then -- offsets are consecutive: all there iff as many as missed
+          entries = missed
+        end
+      end
+      if entries then
+        recovered = 1
+      end
+    end
+  end
+  if not entries then
+    entries = {}
+    if history > 0 then
+      local newest = redis.call('XREVRANGE', rk(room, 'log'), '+', '-', 'COUNT', history)
+      for i = #newest, 1, -1 do
+        table.insert(entries, newest[i])
+      end
+    end
   end
   return {
-    redis.call('HGET', meta, 'epoch'),
-    tonumber(redis.call('HGET', meta, 'seq') or '0'),
+    epoch,
+    seq,
     tonumber(redis.call('HGET', rk(room, 'presence'), 'pv') or '0'),
     redis.call('ZRANGE', rk(room, 'order'), 0, -1),
     entries,
+    recovered,
   }
 end

@@ -1,9 +1,14 @@
 // One visit to a room: the room connection (/ws/chat/{room}), the direct-message connection
 // (/ws/{me}), and what each server frame means for the screen.
 import { directUrl, roomUrl } from './endpoints.js';
+import { newClientId } from './ids.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
+import { SentMessages } from './sent-messages.js';
 import { ROOM, directKey } from './chat-view.js';
+
+// Errors after which sending the same message again may work (the server kept nothing of it).
+const RETRYABLE = new Set(['unavailable', 'rate_limited']);
 
 export class ChatSession {
   constructor(view, { room, name }) {
@@ -12,12 +17,17 @@ export class ChatSession {
     this.askedName = name; // '' lets the server pick a guest name
     this.me = null; // the name the server says we have (welcome), kept across reconnects
     this.epoch = null; // the room stream's epoch (welcome): offsets are numbered within it
-    this.lastOffset = 0; // the highest offset shown: every (re)join replays the history, which we mostly showed
+    this.lastOffset = 0; // the highest offset shown: a rejoin resumes after it
+    this.sent = new SentMessages();
+    this.shown = new Map(); // "user\nclient_id" -> message item: a message is shown once, however it comes
+    this.mine = new Map(); // client_id -> item of a message we sent (shown when sent, under whatever name)
+    this.rejoining = false; // a (re)connect's welcome is due: then resend what was not acknowledged
     this.wasLive = false;
     this.lastDirectPeer = null;
     this.direct = null;
     this.roomSocket = new ReconnectingSocket({
-      url: () => roomUrl(this.room, this.me ?? this.askedName),
+      url: () => roomUrl(this.room, this.me ?? this.askedName,
+        this.epoch === null ? null : { since: this.lastOffset, epoch: this.epoch }),
       onFrame: (frame) => this.onRoomFrame(frame),
       onState: (state, detail) => this.onRoomState(state, detail),
     });
@@ -37,6 +47,7 @@ export class ChatSession {
   // ---- the room -----------------------------------------------------------------------------
 
   onRoomState(state, detail) {
+    if (state === 'connecting') this.rejoining = true;
     // A first attempt is "connecting"; any later one is still part of getting back.
     const shown = state === 'connecting' && (detail.attempt > 0 || this.wasLive) ? 'reconnecting' : state;
     if (state === 'live') {
@@ -51,7 +62,9 @@ export class ChatSession {
   onRoomFrame(frame) {
     switch (frame.type) {
       case 'welcome':
-        return this.welcome(frame.user, frame.epoch);
+        return this.welcome(frame.user, frame.epoch, frame.recovered);
+      case 'ack':
+        return this.acknowledged(frame.client_id, frame.offset);
       case 'presence.members':
         return this.view.setMembers(frame.members);
       case 'chat.message':
@@ -66,19 +79,31 @@ export class ChatSession {
         this.view.renameMember(frame.from, frame.to);
         return this.view.addNotice(ROOM, `${frame.from} is now ${frame.to}`);
       case 'error':
-        return this.view.addNotice(ROOM, `${frame.code}: ${frame.detail}`, 'error');
+        return this.roomError(frame);
       default:
         return undefined; // a newer server's frame: ignore it
     }
   }
 
-  /** Sent on every (re)join, after a rename, and when the room's stream started over (a new epoch). */
-  welcome(name, epoch) {
+  /**
+   * Sent on every (re)join, after a rename, and when the room's stream started over (a new epoch).
+   * recovered (on a rejoin that resumed) says whether the server could replay everything we missed.
+   */
+  welcome(name, epoch, recovered) {
+    if (recovered === false) {
+      this.view.addNotice(ROOM, 'Earlier messages may be missing: the server no longer had all you missed.', 'warn');
+    }
     if (epoch !== this.epoch) {
       // A new stream numbers from 1 again: what we showed of the old one says nothing about the new.
-      if (this.epoch !== null) this.view.addNotice(ROOM, 'The room\'s history was reset on the server.', 'warn');
+      if (this.epoch !== null && recovered === undefined) {
+        this.view.addNotice(ROOM, 'The room\'s history was reset on the server.', 'warn');
+      }
       this.epoch = epoch;
       this.lastOffset = 0;
+    }
+    if (this.rejoining) {
+      this.rejoining = false;
+      for (const [clientId, sent] of this.sent.toResend()) this.roomSocket.send({ message: sent.text, client_id: clientId });
     }
     if (name === this.me) return;
     this.me = name;
@@ -92,17 +117,56 @@ export class ChatSession {
   }
 
   chat(frame) {
-    // Offsets rise by one in the order everyone sees: anything at or below the last shown is a replay.
-    // A message without an offset was not stored (the servers' shared state was unreachable): show it.
     if (frame.offset !== undefined) {
+      // Offsets rise by one in the order everyone sees: anything at or below the last shown is a replay.
       if (frame.offset <= this.lastOffset) return;
       this.lastOffset = frame.offset;
     }
-    this.view.addMessage(ROOM, {
+    // The same message may come again another way: our own, shown when we sent it; or one first said
+    // while the servers could not share it (no offset) and sent again once they could.
+    const key = frame.client_id ? `${frame.user}\n${frame.client_id}` : null;
+    const item = key ? (frame.user === this.me ? this.mine.get(frame.client_id) : undefined) ?? this.shown.get(key) : undefined;
+    if (item) {
+      // Only a stored copy (with an offset) confirms: one said while the servers could not share it
+      // reached this server only, and an error about it follows.
+      if (frame.offset !== undefined) {
+        this.view.markStored(item, frame.offset);
+        if (frame.user === this.me) this.acknowledged(frame.client_id, frame.offset);
+      }
+      return;
+    }
+    const shownItem = this.view.addMessage(ROOM, {
       offset: frame.offset, user: frame.user, text: frame.message, ts: frame.ts,
       mine: frame.user === this.me, history: frame.history === true,
     });
+    if (key) this.shown.set(key, shownItem);
     if (!frame.history && frame.user !== this.me) this.view.markUnread(ROOM);
+  }
+
+  acknowledged(clientId, offset) {
+    const sent = this.sent.done(clientId);
+    if (sent) this.view.markStored(sent.item, offset);
+  }
+
+  roomError(frame) {
+    const sent = frame.client_id ? this.sent.get(frame.client_id) : undefined;
+    if (!sent) return this.view.addNotice(ROOM, `${frame.code}: ${frame.detail}`, 'error');
+    if (!RETRYABLE.has(frame.code)) {
+      this.sent.done(frame.client_id);
+      return this.view.markFailed(sent.item, frame.detail, null);
+    }
+    this.sent.failed(frame.client_id);
+    const reason = frame.code === 'unavailable'
+      ? 'Not delivered to everyone: the servers could not share it.' : 'Not sent: too many messages at once.';
+    return this.view.markFailed(sent.item, reason, () => this.resend(frame.client_id));
+  }
+
+  resend(clientId) {
+    const sent = this.sent.get(clientId);
+    if (!sent) return;
+    sent.failed = false;
+    this.view.markPending(sent.item);
+    this.roomSocket.send({ message: sent.text, client_id: clientId }); // if offline: sent on reconnect
   }
 
   // ---- direct messages ----------------------------------------------------------------------
@@ -133,16 +197,33 @@ export class ChatSession {
 
   // ---- sending ------------------------------------------------------------------------------
 
-  /** Returns true if the message went out, so the input can be cleared. */
+  /**
+   * Returns true if the message was taken, so the input can be cleared. A room message is always taken:
+   * it shows as pending until the server acknowledges it, and goes out (again) once connected.
+   */
   send(key, text) {
-    if (key === ROOM) return this.sent(key, this.roomSocket.send({ message: text }));
+    if (key === ROOM) return this.sendToRoom(text);
     const peer = key.slice(directKey('').length);
     this.lastDirectPeer = peer;
-    return this.sent(key, this.direct?.send({ message: text, to_user: peer, from_user: this.me }) ?? false);
-  }
-
-  sent(key, ok) {
+    const ok = this.direct?.send({ message: text, to_user: peer, from_user: this.me }) ?? false;
     if (!ok) this.view.addNotice(key, 'Not connected: the message was not sent. It is still in the box.', 'warn');
     return ok;
+  }
+
+  sendToRoom(text) {
+    if (text === '/name' || text.startsWith('/name ')) {
+      // A command, not a message: nothing to show or keep; the welcome or an error answers it.
+      const ok = this.roomSocket.send({ message: text });
+      if (!ok) this.view.addNotice(ROOM, 'Not connected: the command was not sent. It is still in the box.', 'warn');
+      return ok;
+    }
+    const clientId = newClientId();
+    const item = this.view.addMessage(ROOM, {
+      user: this.me ?? this.askedName, text, ts: new Date().toISOString(), mine: true, pending: true,
+    });
+    this.sent.add(clientId, text, item);
+    this.mine.set(clientId, item);
+    this.roomSocket.send({ message: text, client_id: clientId });
+    return true;
   }
 }

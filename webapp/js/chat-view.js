@@ -209,15 +209,52 @@ export class ChatView {
 
   // ---- messages -----------------------------------------------------------------------------
 
-  /** message: { offset?, user, text, ts, mine, history } */
+  /** message: { offset?, user, text, ts, mine, history, pending }; returns its list item. */
   addMessage(key, message) {
     const classes = ['message'];
     if (message.mine) classes.push('mine');
     if (message.history) classes.push('history');
+    if (message.pending) classes.push('pending');
     const li = el('li', { className: classes.join(' '), data: message.offset !== undefined ? { offset: String(message.offset) } : {} },
       el('div', { className: 'meta' }, el('span', { className: 'from', text: message.user }), timeElement(message.ts)),
       el('p', { className: 'text', text: message.text }));
+    if (message.pending) li.append(el('p', { className: 'delivery', text: 'sending…' }));
     this.append(key, li);
+    return li;
+  }
+
+  /** A message of ours the server has not acknowledged yet. */
+  markPending(li) {
+    li.classList.add('pending');
+    li.classList.remove('failed');
+    li.querySelector('.delivery')?.remove();
+    li.append(el('p', { className: 'delivery', text: 'sending…' }));
+  }
+
+  /**
+   * The server stored it at this offset (or, without one, delivered it). It moves from among the
+   * messages on their way, at the bottom, to after the last stored one: where everyone else sees it.
+   */
+  markStored(li, offset) {
+    const wasPending = li.classList.contains('pending');
+    li.classList.remove('pending', 'failed');
+    li.querySelector('.delivery')?.remove();
+    if (offset !== undefined) li.dataset.offset = String(offset);
+    if (wasPending) li.parentElement.insertBefore(li, li.parentElement.querySelector('li.pending'));
+  }
+
+  /** It was not sent; with onResend, a button sends it again. */
+  markFailed(li, reason, onResend) {
+    li.classList.remove('pending');
+    li.classList.add('failed');
+    li.querySelector('.delivery')?.remove();
+    const line = el('p', { className: 'delivery', text: `${reason} ` });
+    if (onResend) {
+      const button = el('button', { className: 'resend', text: 'Resend', attrs: { type: 'button' } });
+      button.addEventListener('click', onResend);
+      line.append(button);
+    }
+    li.append(line);
   }
 
   /** A line about the conversation rather than in it: joins, leaves, renames, errors. */
@@ -229,7 +266,8 @@ export class ChatView {
     const pane = this.conversations.get(key).pane;
     // Follow new messages only if the reader is already at the bottom, not reading back.
     const atBottom = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 40;
-    pane.append(li);
+    // Our messages still on their way stay at the bottom, in the order sent, under what arrives meanwhile.
+    pane.insertBefore(li, li.classList.contains('pending') ? null : pane.querySelector('li.pending'));
     if (atBottom) pane.scrollTop = pane.scrollHeight;
   }
 }

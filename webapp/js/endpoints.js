@@ -19,9 +19,18 @@ function socketUrl(path, params = {}, loc = window.location) {
   return `${scheme}//${loc.host}${contextPath(loc)}${path}${search ? `?${search}` : ''}`;
 }
 
-/** Room chat; without a name the server picks a guest name (with a token, the token names you). */
-export function roomUrl(room, name) {
-  return socketUrl(`ws/chat/${encodeURIComponent(room)}`, { name });
+/**
+ * Room chat; without a name the server picks a guest name (with a sign-in token, the token names you).
+ * With resume ({since, epoch}: the last offset seen and its epoch), the server replays exactly what
+ * was missed, if it still can.
+ */
+export function roomUrl(room, name, resume = null) {
+  const params = { name };
+  if (resume) {
+    params.since = String(resume.since);
+    params.epoch = resume.epoch;
+  }
+  return socketUrl(`ws/chat/${encodeURIComponent(room)}`, params);
 }
 
 /** Direct messages: the path names the user this connection receives for. */

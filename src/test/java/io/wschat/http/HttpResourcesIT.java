@@ -53,11 +53,48 @@ class HttpResourcesIT {
     }
 
     @Test
-    void pushToARoomWithNoMembersReachesNobody() {
+    void pushToARoomWithNoMembersReachesNobodyAndWaitsInItsHistory() {
         HttpResponse<String> r = Http.post(base, "/api/rooms/empty-room/messages", "{\"message\":\"hello?\"}", AUTH);
         assertEquals(202, r.statusCode());
         assertEquals(0, Json.parse(r.body()).integer("delivered"));
-        assertEquals(Map.of(), Http.rooms(base), "pushing creates no room");
+        assertEquals(Map.of(), Http.rooms(base), "a room without members is not listed");
+        try (WsClient later = WsClient.connect(Http.ws(base, "/ws/chat/empty-room?name=later"))) {
+            Json history = later.awaitType("chat.message");
+            assertTrue(history.flag("history"));
+            assertEquals("hello?", history.str("message"));
+        }
+    }
+
+    @Test
+    void aPushRepeatedWithTheSameIdempotencyKeyIsSentOnceAndAnsweredTheSame() {
+        try (WsClient member = WsClient.connect(Http.ws(base, "/ws/chat/retries?name=m"));
+             WsClient alice = WsClient.connect(Http.ws(base, "/ws/alice-retries"))) {
+            member.awaitType("presence.members");
+            Await.until("both connected", () -> Http.health(base).integer("connections") == 2);
+            String[] keyed = {AUTH[0], AUTH[1], "Idempotency-Key", "job-42:step-3"};
+            HttpResponse<String> first = Http.post(base, "/api/rooms/retries/messages", "{\"message\":\"step 3\"}", keyed);
+            HttpResponse<String> again = Http.post(base, "/api/rooms/retries/messages", "{\"message\":\"step 3\"}", keyed);
+            assertEquals(202, first.statusCode(), first.body());
+            assertEquals(202, again.statusCode());
+            assertEquals(first.body(), again.body(), "the same answer, offset included");
+            assertEquals("step 3", member.awaitType("chat.message").str("message"));
+
+            HttpResponse<String> toUser = Http.post(base, "/api/users/alice-retries/messages", "{\"message\":\"ready\"}", keyed);
+            HttpResponse<String> toUserAgain = Http.post(base, "/api/users/alice-retries/messages", "{\"message\":\"ready\"}", keyed);
+            assertEquals(202, toUser.statusCode(), toUser.body());
+            assertEquals(toUser.body(), toUserAgain.body());
+            assertEquals("ready", alice.awaitType("direct.message").str("message"));
+
+            Http.post(base, "/api/rooms/retries/messages", "{\"message\":\"marker\"}", AUTH);
+            assertEquals("marker", member.awaitType("chat.message").str("message"), "the repeat was not delivered");
+            Http.post(base, "/api/users/alice-retries/messages", "{\"message\":\"marker\"}", AUTH);
+            assertEquals("marker", alice.awaitType("direct.message").str("message"), "the repeat was not delivered");
+
+            HttpResponse<String> bad = Http.post(base, "/api/rooms/retries/messages", "{\"message\":\"x\"}",
+                    AUTH[0], AUTH[1], "Idempotency-Key", "not a key!");
+            assertEquals(400, bad.statusCode());
+            assertEquals("bad_field", Json.parse(bad.body()).str("error"));
+        }
     }
 
     @Test

@@ -49,7 +49,9 @@ class BrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DevServer.start(DevServer.builtWar(), 0, "/chat");
+        // A test client below says more at once than a person may (the default rate limit is for people).
+        server = DevServer.start(DevServer.builtWar(), 0, "/chat",
+                Map.of("wschat.messagesPerSecond", "1000", "wschat.messageBurst", "1000"), null);
         pageUrl = "http://localhost:" + server.port() + "/chat/";
         // Starting Chromium is the slow part: start the three side by side.
         List<CompletableFuture<ChromeDriver>> starting = Stream.generate(() -> CompletableFuture.supplyAsync(Chromium::start))
@@ -196,6 +198,43 @@ class BrowserIT {
         alice.waitUntil("the browser reports the blocked inline script",
                 () -> !((List<?>) alice.driver.executeScript("return window.violations")).isEmpty());
         assertNull(alice.driver.executeScript("return window.inlineRan ?? null"));
+    }
+
+    @Test
+    void aPageCutOffWhileOthersTalkAndWithAnUnsentMessageShowsEverythingOnceAfterItReconnects() throws Exception {
+        alice.open(pageUrl).join("alice", "resumed");
+        int spare = server.openSparePort();
+        try (WsClient observer = roomMember(URI.create("ws://localhost:" + spare + "/chat/ws/chat/resumed?name=observer"))) {
+            observer.send("{\"message\":\"one\"}");
+            alice.waitForMessage("room", "observer", "one");
+
+            server.cutConnections();
+            // More than the room's usual history (50): only an exact resume brings all of them back.
+            List<String> missed = java.util.stream.IntStream.rangeClosed(1, 60).mapToObj(i -> "missed " + i).toList();
+            try {
+                alice.waitForStatus("reconnecting");
+                missed.forEach(text -> observer.send("{\"message\":\"" + text + "\"}"));
+                alice.say("typed while cut off");
+                alice.waitUntil("the unsent message shows as pending", () -> alice.driver.findElements(
+                        By.cssSelector("ol.messages[data-conversation=room] li.message.pending")).size() == 1);
+            } finally {
+                server.restoreConnections();
+            }
+            alice.waitForStatus("live");
+            alice.waitForMessage("room", "observer", "missed 60");
+            alice.waitUntil("her message is acknowledged", () -> alice.driver.findElements(
+                    By.cssSelector("ol.messages[data-conversation=room] li.pending")).isEmpty());
+            List<String> expected = new java.util.ArrayList<>(List.of("one"));
+            expected.addAll(missed);
+            expected.add("typed while cut off");
+            assertEquals(expected, alice.texts("room"), "every message once, hers once, in the room's order");
+            assertFalse(roomText(alice).contains("may be missing"), "the rejoin recovered everything");
+            for (int i = 0; i < 1 + missed.size(); i++) {
+                observer.awaitType("chat.message"); // its own, echoed
+            }
+            assertEquals("typed while cut off", observer.awaitType("chat.message").str("message"));
+            assertNull(observer.poll(java.time.Duration.ofMillis(300)), "the resent message was delivered once");
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * The chat page in real Chromium through a real nginx in front of two servers on one Redis, round
@@ -65,6 +66,25 @@ class ClusterBrowserIT {
                     alice.waitForMembers(List.of("alice", "bob", "carol"));
                     assertEquals(List.of("hello from one server", "and hello from the other"), carol.texts("room"),
                             "the history, once each, in the order said");
+
+                    // Redis goes away: what alice says cannot reach bob's server. Her page says so and
+                    // offers to send it again; once Redis is back, Resend delivers it, once.
+                    redis.stop();
+                    io.wschat.support.Await.until("both servers DEGRADED", () -> Http.get(baseA, "/health").statusCode() == 503
+                            && Http.get(baseB, "/health").statusCode() == 503);
+                    alice.say("said while Redis was down");
+                    By failed = By.cssSelector("ol.messages[data-conversation=room] li.message.failed");
+                    alice.waitUntil("the message shows as not delivered to everyone", () -> alice.driver.findElements(failed)
+                            .stream().anyMatch(li -> li.getText().contains("Not delivered to everyone")));
+                    redis.startAgain();
+                    io.wschat.support.Await.until("both servers UP again", () -> Http.get(baseA, "/health").statusCode() == 200
+                            && Http.get(baseB, "/health").statusCode() == 200);
+                    assertEquals(0, bob.count("room", "said while Redis was down"), "it never reached bob's server");
+                    alice.driver.findElement(By.cssSelector("ol.messages[data-conversation=room] li.failed button.resend")).click();
+                    bob.waitForMessage("room", "alice", "said while Redis was down");
+                    alice.waitUntil("alice's copy is no longer marked failed",
+                            () -> alice.driver.findElements(failed).isEmpty());
+                    assertEquals(1, bob.count("room", "said while Redis was down"));
                 } finally {
                     for (ChatPage p : List.of(alice, bob, carol)) {
                         p.driver.quit();

@@ -133,7 +133,9 @@ class OpsPageIT {
             try (WsClient observer = WsClient.connect(URI.create("ws://localhost:" + port + "/chat/ws/chat/deploys?name=observer"))) {
                 observer.awaitType("welcome");
                 alice.waitForStatus("live");
-                alice.waitForMembers(List.of("observer", "alice"));
+                // Either may have come first: the page's reconnect races the observer.
+                alice.waitUntil("alice sees herself and the observer in the room",
+                        () -> new java.util.HashSet<>(alice.members()).equals(java.util.Set.of("observer", "alice")));
                 alice.say("back after the deploy");
                 assertEquals("alice", observer.await(j -> j.is("chat.message")).str("user"));
             }

@@ -28,7 +28,7 @@ public final class Nginx implements AutoCloseable {
 
     /** Proxies a free loopback port to {@code upstreamPort}; idle connections are cut after {@code readTimeoutSeconds}. */
     public static Nginx start(int upstreamPort, int readTimeoutSeconds) throws Exception {
-        return start(readTimeoutSeconds, upstreamPort);
+        return start(readTimeoutSeconds, new int[] {upstreamPort});
     }
 
     /**

@@ -1,30 +1,36 @@
 // Where the server is. The page can be deployed under any context path ("/", "/chat/", "/a/b/"),
 // so every address is built from the directory the page itself was served from, and the
 // WebSocket scheme follows the page's: wss: when the page came over https:, ws: otherwise.
+// With a sign-in token (see access-token.js) every WebSocket address carries it as access_token.
+import { accessToken } from './access-token.js';
 
 /** The page's directory, e.g. "/chat/" for http://host/chat/ or http://host/chat/index.html. */
 export function contextPath(loc = window.location) {
   return loc.pathname.replace(/[^/]*$/, '');
 }
 
-function socketUrl(path, loc = window.location) {
+function socketUrl(path, params = {}, loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}${contextPath(loc)}${path}`;
+  const query = new URLSearchParams();
+  Object.entries(params).forEach(([key, value]) => value && query.set(key, value));
+  const token = accessToken();
+  if (token) query.set('access_token', token);
+  const search = query.toString();
+  return `${scheme}//${loc.host}${contextPath(loc)}${path}${search ? `?${search}` : ''}`;
 }
 
 /**
- * Room chat; without a name the server picks a guest name. With resume ({since, epoch}: the last offset
- * seen and its epoch), the server replays exactly what was missed, if it still can.
+ * Room chat; without a name the server picks a guest name (with a sign-in token, the token names you).
+ * With resume ({since, epoch}: the last offset seen and its epoch), the server replays exactly what
+ * was missed, if it still can.
  */
 export function roomUrl(room, name, resume = null) {
-  const params = new URLSearchParams();
-  if (name) params.set('name', name);
+  const params = { name };
   if (resume) {
-    params.set('since', String(resume.since));
-    params.set('epoch', resume.epoch);
+    params.since = String(resume.since);
+    params.epoch = resume.epoch;
   }
-  const query = params.toString();
-  return socketUrl(`ws/chat/${encodeURIComponent(room)}${query ? `?${query}` : ''}`);
+  return socketUrl(`ws/chat/${encodeURIComponent(room)}`, params);
 }
 
 /** Direct messages: the path names the user this connection receives for. */
@@ -36,6 +42,8 @@ export function echoUrl() {
   return socketUrl('echo');
 }
 
+/** The active rooms; with a sign-in token, only those it allows (the server needs the token to answer). */
 export function roomsApiUrl() {
-  return `${contextPath()}api/rooms`;
+  const token = accessToken();
+  return `${contextPath()}api/rooms${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
 }

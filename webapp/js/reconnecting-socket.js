@@ -2,11 +2,19 @@
 // more than maxDelayMs, with jitter so a room full of clients does not return in lock-step) and
 // connects again. It reports its state so the page can show it:
 //   connecting → live → reconnecting → connecting → live …   and   closed (by close() or a refusal).
+import { accessTokenExpired, renewAccessToken } from './access-token.js';
 
 const POLICY_VIOLATION = 1008; // the server refuses a bad room or user name this way; retrying cannot help
 // ...except for this one 1008: the server dropped us for falling behind (a slow network), and a
 // fresh connection, which replays the history, is exactly the cure.
 const SLOW_CONSUMER = 'slow consumer';
+// The server is draining for a restart or deploy: come back, to whichever server the load balancer
+// picks, after a random pause of up to RESTART_JITTER_MS so that its clients do not return at once.
+const SERVICE_RESTART = 1012;
+const RESTART_MIN_MS = 500;
+const RESTART_JITTER_MS = 5000;
+const TOKEN_EXPIRED = 4401; // the sign-in token ran out: only a new one helps
+const ROOM_NOT_ALLOWED = 4403; // the token does not allow this room
 
 export class ReconnectingSocket {
   /**
@@ -55,6 +63,10 @@ export class ReconnectingSocket {
   }
 
   connect() {
+    if (accessTokenExpired()) {
+      this.renewOrGiveUp('token expired');
+      return;
+    }
     this.onState('connecting', { attempt: this.attempt });
     const socket = new WebSocket(this.url());
     this.socket = socket;
@@ -74,9 +86,16 @@ export class ReconnectingSocket {
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket || this.stopped) return; // replaced or closed on purpose
       this.socket = null;
-      if (event.code === POLICY_VIOLATION && event.reason !== SLOW_CONSUMER) {
-        this.stopped = true;
-        this.onState('refused', { reason: event.reason || 'refused by the server' });
+      if (event.code === TOKEN_EXPIRED) {
+        this.renewOrGiveUp(event.reason);
+        return;
+      }
+      if (event.code === ROOM_NOT_ALLOWED || (event.code === POLICY_VIOLATION && event.reason !== SLOW_CONSUMER)) {
+        this.refuse(event.reason);
+        return;
+      }
+      if (event.code === SERVICE_RESTART) {
+        this.scheduleReconnect(RESTART_MIN_MS + Math.round(Math.random() * RESTART_JITTER_MS));
         return;
       }
       this.scheduleReconnect();
@@ -84,9 +103,26 @@ export class ReconnectingSocket {
     // 'error' is always followed by 'close', which does the work.
   }
 
-  scheduleReconnect() {
-    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** this.attempt);
-    const delayMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  refuse(reason) {
+    this.stopped = true;
+    this.onState('refused', { reason: reason || 'refused by the server' });
+  }
+
+  async renewOrGiveUp(reason) {
+    if ((await renewAccessToken()) && !accessTokenExpired()) {
+      // With the backoff: a server that keeps refusing new tokens (clocks apart) is not hammered.
+      if (!this.stopped) this.scheduleReconnect();
+    } else {
+      this.refuse(`${reason || 'token expired'}: sign in again`);
+    }
+  }
+
+  /** Reconnects after delayMs, or after the next step of the backoff when none is given. */
+  scheduleReconnect(delayMs) {
+    if (delayMs === undefined) {
+      const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** this.attempt);
+      delayMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
     this.attempt += 1;
     this.onState('reconnecting', { attempt: this.attempt, delayMs });
     this.timer = setTimeout(() => this.connect(), delayMs);

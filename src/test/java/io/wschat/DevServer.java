@@ -107,6 +107,17 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
+     * Adds a servlet beside the WAR's, in the same web application (so at the same origin): how a test
+     * plays the web application a real deployment puts next to the chat server.
+     */
+    public void addServlet(String urlPattern, jakarta.servlet.Servlet servlet) {
+        Context context = (Context) tomcat.getHost().findChildren()[0];
+        String name = "test-" + urlPattern;
+        Tomcat.addServlet(context, name, servlet);
+        context.addServletMappingDecoded(urlPattern, name);
+    }
+
+    /**
      * For tests of clients that must survive a dropped connection: stops the HTTP connector, which
      * closes every open socket at once (no WebSocket close frame, as when a proxy or the network
      * fails), and refuses new ones until {@link #restoreConnections()}. The web application and its

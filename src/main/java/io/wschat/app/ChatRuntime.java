@@ -7,10 +7,16 @@ import io.wschat.hub.Heartbeat;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
+import io.wschat.layer.LayerState;
+import io.wschat.metrics.MicrometerMetrics;
+import io.wschat.metrics.RuntimeReadings;
+import io.wschat.ops.Drain;
 import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
 import io.wschat.security.Identity;
 import io.wschat.security.OriginPolicy;
+import io.wschat.security.TokenExpiry;
+import io.wschat.security.TokenVerifier;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -66,9 +72,16 @@ public final class ChatRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final OriginPolicy originPolicy;
     private final HandshakeStamp handshakeStamp = new HandshakeStamp();
+    // ---- issue 11 (operations) ----
+    private final TokenVerifier tokens;
+    private final TokenExpiry tokenExpiry;
+    private final Drain drain;
+    private final MicrometerMetrics metrics;
 
     private ChatRuntime(Settings settings) {
         this.settings = settings;
+        this.tokens = settings.identity() == Settings.IdentityMode.TOKEN // first: a bad key fails before threads start
+                ? TokenVerifier.from(settings, Clock.systemUTC()) : null;
         this.layer = Layers.create(settings);
         this.registry = new Registry(layer, settings.outboxBytes());
         this.messenger = new Messenger(layer, registry, Clock.systemUTC());
@@ -78,6 +91,16 @@ public final class ChatRuntime implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
+        this.tokenExpiry = new TokenExpiry(scheduler, Clock.systemUTC());
+        this.drain = new Drain(registry::connections, scheduler, settings.drainSeconds() * 1000L, System::nanoTime);
+        this.metrics = new MicrometerMetrics(new RuntimeReadings(
+                registry::localRoomCount,
+                () -> registry.connections().stream().mapToLong(Connection::queuedBytes).sum(),
+                registry::slowConsumersClosed,
+                layer.kind(),
+                () -> layer.state() == LayerState.UP,
+                layer::roundTripSeconds,
+                drain::isDraining));
         long interval = settings.pingIntervalMillis();
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
@@ -142,6 +165,23 @@ public final class ChatRuntime implements AutoCloseable {
         return handshakeStamp;
     }
 
+    /** {@code token} identity mode's verifier; null in the other modes. */
+    public TokenVerifier tokens() {
+        return tokens;
+    }
+
+    public TokenExpiry tokenExpiry() {
+        return tokenExpiry;
+    }
+
+    public Drain drain() {
+        return drain;
+    }
+
+    public MicrometerMetrics metrics() {
+        return metrics;
+    }
+
     /**
      * Wraps a newly opened session: takes its connection slot, creates its outbox and registers it.
      * Returns null when the connection limits are reached (a burst of handshakes got past the filter's
@@ -151,7 +191,8 @@ public final class ChatRuntime implements AutoCloseable {
         if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
             return null;
         }
-        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer);
+        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer,
+                metrics::frameSent);
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);
@@ -164,9 +205,17 @@ public final class ChatRuntime implements AutoCloseable {
         limits.release(c.clientAddress());
     }
 
-    /** Closes every client with 1001 "going away", waits a bounded time, and stops every thread. */
+    /**
+     * Drains (closes every client with 1012 over {@code wschat.drainSeconds}, unless a drain already
+     * ran), closes whatever is left with 1001 "going away", waits a bounded time, and stops every thread.
+     */
     @Override
     public void close() {
+        try {
+            drain.runToEnd(settings.closeTimeoutSeconds() * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (container != null) {
             SERVED.remove(container, this);
         }
@@ -191,6 +240,7 @@ public final class ChatRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         layer.close();
+        metrics.close();
     }
 
     /**

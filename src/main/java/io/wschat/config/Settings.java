@@ -15,8 +15,9 @@ import java.util.function.Function;
  * {@code WSCHAT_MAX_MESSAGE_BYTES}), then as a {@code context-param} in {@code web.xml}; otherwise the
  * default applies. The README lists every key.
  *
- * @param identity                 who a connection is: {@code open} (names are claimed) or {@code container}
- *                                 (the container's authenticated user, nothing else)
+ * @param identity                 who a connection is: {@code open} (names are claimed), {@code container}
+ *                                 (the container's authenticated user, nothing else) or {@code token} (a
+ *                                 JWT signed by the web application)
  * @param allowedOrigins           origins allowed to open a WebSocket; empty means the server's own origin
  *                                 (the request's Host), {@code *} means any
  * @param allowMissingOrigin       whether a handshake without an Origin header (a non-browser client) is admitted
@@ -35,6 +36,13 @@ import java.util.function.Function;
  * @param redisTimeoutMillis       how long a Redis command may take before Redis counts as unreachable
  * @param maxRecover               messages a rejoining client may have missed and still resume exactly
  * @param dedupSeconds             how long a client id (and a push's Idempotency-Key) is remembered
+ * @param tokenSecret              {@code token} mode: the HS256 secret shared with the web application, or null
+ * @param tokenPublicKey           {@code token} mode: path of a PEM file with the RS256/ES256 public key(s), or null
+ * @param tokenIssuer              {@code token} mode: the {@code iss} every token must carry, or null (not checked)
+ * @param tokenAudience            {@code token} mode: a value the token's {@code aud} must hold, or null (not checked)
+ * @param tokenLeewaySeconds       {@code token} mode: clock difference tolerated on {@code exp} and {@code nbf}
+ * @param drainSeconds             how long a drain (shutdown, {@code POST /api/drain}) spreads its closes over
+ * @param metricsToken             bearer token of {@code GET /metrics}, or null (then loopback clients only)
  */
 public record Settings(
         int maxMessageBytes,
@@ -59,7 +67,15 @@ public record Settings(
         int maxIdleRooms,
         long redisTimeoutMillis,
         int maxRecover,
-        long dedupSeconds) {
+        long dedupSeconds,
+        // ---- issue 11 (operations): token identity, drain, metrics ----
+        String tokenSecret,
+        String tokenPublicKey,
+        String tokenIssuer,
+        String tokenAudience,
+        int tokenLeewaySeconds,
+        int drainSeconds,
+        String metricsToken) {
 
     public static final String MAX_MESSAGE_BYTES = "wschat.maxMessageBytes";
     public static final String OUTBOX_BYTES = "wschat.outboxBytes";
@@ -84,13 +100,25 @@ public record Settings(
     public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
     public static final String MAX_RECOVER = "wschat.maxRecover";
     public static final String DEDUP_SECONDS = "wschat.dedupSeconds";
+    public static final String TOKEN_SECRET = "wschat.tokenSecret";
+    public static final String TOKEN_PUBLIC_KEY = "wschat.tokenPublicKey";
+    public static final String TOKEN_ISSUER = "wschat.tokenIssuer";
+    public static final String TOKEN_AUDIENCE = "wschat.tokenAudience";
+    public static final String TOKEN_LEEWAY_SECONDS = "wschat.tokenLeewaySeconds";
+    public static final String DRAIN_SECONDS = "wschat.drainSeconds";
+    public static final String METRICS_TOKEN = "wschat.metricsToken";
+
+    /** Components whose values are secrets: the start-up log says only whether they are set. */
+    private static final java.util.Set<String> SECRETS = java.util.Set.of("pushToken", "tokenSecret", "metricsToken");
 
     /** How connections get their identity. */
     public enum IdentityMode {
         /** Demo mode: names come from the client (or are generated). */
         OPEN,
         /** The container authenticates; the user principal is the only identity. */
-        CONTAINER
+        CONTAINER,
+        /** A JWT signed by the web application names the user (see {@code security.TokenVerifier}). */
+        TOKEN
     }
 
     /** Where what servers share is kept. */
@@ -124,6 +152,15 @@ public record Settings(
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
                 + " (e.g. redis://127.0.0.1:6379/0)");
         pushToken = pushToken == null || pushToken.isBlank() ? null : pushToken;
+        require(tokenLeewaySeconds >= 0, TOKEN_LEEWAY_SECONDS + " must not be negative");
+        require(drainSeconds >= 0, DRAIN_SECONDS + " must not be negative");
+        tokenSecret = blankToNull(tokenSecret);
+        tokenPublicKey = blankToNull(tokenPublicKey);
+        tokenIssuer = blankToNull(tokenIssuer);
+        tokenAudience = blankToNull(tokenAudience);
+        metricsToken = blankToNull(metricsToken);
+        require(identity != IdentityMode.TOKEN || tokenSecret != null || tokenPublicKey != null,
+                IDENTITY + "=token needs " + TOKEN_SECRET + " (HS256) or " + TOKEN_PUBLIC_KEY + " (RS256/ES256)");
         identity = identity == null ? IdentityMode.OPEN : identity;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     }
@@ -159,7 +196,14 @@ public record Settings(
                 intValue(lookup, MAX_IDLE_ROOMS, 10_000),
                 longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000),
                 intValue(lookup, MAX_RECOVER, 1_000),
-                longValue(lookup, DEDUP_SECONDS, 300));
+                longValue(lookup, DEDUP_SECONDS, 300),
+                lookup.apply(TOKEN_SECRET),
+                lookup.apply(TOKEN_PUBLIC_KEY),
+                lookup.apply(TOKEN_ISSUER),
+                lookup.apply(TOKEN_AUDIENCE),
+                intValue(lookup, TOKEN_LEEWAY_SECONDS, 30),
+                intValue(lookup, DRAIN_SECONDS, 10),
+                lookup.apply(METRICS_TOKEN));
     }
 
     /** Settings from a plain map, for tests and embedding. Unset keys take their defaults. */
@@ -167,7 +211,7 @@ public record Settings(
         return from(values::get);
     }
 
-    /** Every setting, as the start-up log shows it: the push token only as set or unset, never its value. */
+    /** Every setting, as the start-up log shows it: secrets (push token, token secret, metrics token) only as set or unset. */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("Settings[");
@@ -178,7 +222,7 @@ public record Settings(
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            if (c.getName().equals("pushToken")) {
+            if (SECRETS.contains(c.getName())) {
                 value = value == null ? "unset" : "(set)";
             } else if (c.getName().equals("redisUrl") && value != null) {
                 value = RedisUrls.withoutPassword((String) value);
@@ -218,6 +262,10 @@ public record Settings(
             List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> "'" + c.name().toLowerCase(Locale.ROOT) + "'").toList();
             throw new IllegalArgumentException(key + " must be one of " + String.join(", ", names) + ", got '" + raw + "'", e);
         }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static List<String> listValue(String raw) {

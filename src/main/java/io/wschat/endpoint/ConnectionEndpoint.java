@@ -3,6 +3,8 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.metrics.Metrics;
+import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
@@ -12,6 +14,7 @@ import io.wschat.protocol.Utf8;
 import io.wschat.security.HandshakeScope;
 import io.wschat.security.Identity;
 import io.wschat.security.MessageRate;
+import io.wschat.security.TokenExpiry;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -19,6 +22,7 @@ import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,6 +56,8 @@ public abstract class ConnectionEndpoint {
     protected HandshakeScope scope;
     protected Identity identity;
     private MessageRate rate;
+    private TokenExpiry.Watch expiry;
+    private String endpoint; // this endpoint's path template, the label of its metrics
 
     /** How an endpoint derives a connection's identity from its scope. */
     @FunctionalInterface
@@ -61,17 +67,26 @@ public abstract class ConnectionEndpoint {
 
     /**
      * Opens the connection: call first in {@code @OnOpen}. Returns false when it was refused (invalid
-     * or forbidden identity: 1008; connection limit: 1013); the session is then being closed and the
+     * or forbidden identity: 1008, or in {@code token} mode a room the token does not allow: 4403;
+     * connection limit: 1013; a draining server: 1012); the session is then being closed and the
      * endpoint must do nothing more.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
         Settings settings = runtime.settings();
+        endpoint = pathTemplate(getClass());
+        if (runtime.drain().isDraining()) {
+            runtime.metrics().connectionRefused(Metrics.Refusal.DRAINING);
+            close(session, Drain.SERVICE_RESTART); // where no handshake filter answered 503 (a bare Tyrus server)
+            return false;
+        }
         try {
             scope = HandshakeScope.of(session, runtime.handshakeStamp());
             identity = rule.identify(settings.identity(), scope);
         } catch (Identity.Refused e) {
-            refuse(session, e.getMessage());
+            runtime.metrics().connectionRefused(e.closeCode() == Identity.ROOM_NOT_ALLOWED
+                    ? Metrics.Refusal.ROOM_NOT_ALLOWED : Metrics.Refusal.IDENTITY);
+            close(session, new CloseReason(CloseCodes.getCloseCode(e.closeCode()), e.getMessage()));
             return false;
         } catch (IllegalStateException e) {
             LOG.severe("refusing a connection: " + e.getMessage());
@@ -85,11 +100,16 @@ public abstract class ConnectionEndpoint {
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.pongTimeoutMillis());
         connection = runtime.connect(session, identity, scope.clientAddress());
         if (connection == null) {
+            runtime.metrics().connectionRefused(Metrics.Refusal.CONNECTION_LIMIT);
             close(session, TOO_MANY_CONNECTIONS);
             return false;
         }
         rate = new MessageRate(settings.messagesPerSecond(), settings.messageBurst(), settings.floodStrikes(),
                 System::nanoTime);
+        if (identity.validUntil() != null) {
+            expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
+        }
+        runtime.metrics().connectionOpened(endpoint);
         return true;
     }
 
@@ -118,6 +138,12 @@ public abstract class ConnectionEndpoint {
         close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, reason));
     }
 
+    /** {@code /ws/chat/{room}} for both the endpoint and its {@code WithSlash} twin. */
+    static String pathTemplate(Class<?> endpointClass) {
+        String path = endpointClass.getAnnotation(ServerEndpoint.class).value();
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
     private static void close(Session session, CloseReason reason) {
         try {
             session.close(reason);
@@ -143,9 +169,11 @@ public abstract class ConnectionEndpoint {
         }
         switch (rate.take()) {
             case ACCEPT -> {
+                runtime.metrics().messageReceived(endpoint);
                 return true;
             }
             case REFUSE -> {
+                runtime.metrics().rateLimited();
                 // Named by its client_id if it has one, so that the client knows which message to send again.
                 reply(Frames.error(ErrorCode.RATE_LIMITED, "over " + runtime.settings().messagesPerSecond()
                         + " messages per second; this one was dropped", Inbound.clientIdOf(text)));
@@ -183,7 +211,11 @@ public abstract class ConnectionEndpoint {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
+        if (expiry != null) {
+            expiry.cancel();
+        }
         if (connection != null) {
+            runtime.metrics().connectionClosed(endpoint);
             connection.end(); // waits for a join still running in onOpen (see Connection#end)
             try {
                 leave();

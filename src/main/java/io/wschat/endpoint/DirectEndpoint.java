@@ -18,7 +18,7 @@ import jakarta.websocket.server.ServerEndpoint;
 /**
  * {@code /ws/{username}}: point-to-point messages. The path names the connection's user; a user may
  * have several connections (tabs), and each gets every message sent to that user. In
- * {@code container} identity mode the path must name the signed-in user.
+ * {@code container} and {@code token} identity modes the path must name the signed-in user.
  */
 @ServerEndpoint(value = "/ws/{username}", configurator = ScopeCapture.class)
 public class DirectEndpoint extends ConnectionEndpoint {
@@ -31,7 +31,7 @@ public class DirectEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session, @PathParam("username") String username) {
-        // In container mode only the signed-in user's own name (else 1008); in open mode any valid name.
+        // In container and token modes only the signed-in user's own name (else 1008); in open mode any valid name.
         if (open(session, (mode, scope) -> Identity.forUser(mode, scope, username))) {
             this.username = username;
             try {

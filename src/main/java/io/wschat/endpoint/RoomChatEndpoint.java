@@ -45,7 +45,7 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             refuse(session, "invalid room name");
             return;
         }
-        if (open(session, Identity::forRoom)) {
+        if (open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
             Resume resume;
             try {
                 resume = resume(scope);

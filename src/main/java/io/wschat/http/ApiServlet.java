@@ -11,7 +11,8 @@ import io.wschat.protocol.Inbound;
 import io.wschat.protocol.Json;
 import io.wschat.protocol.Names;
 import io.wschat.protocol.ProtocolException;
-import io.wschat.security.BearerToken;
+import io.wschat.security.RoomAccess;
+import io.wschat.security.TokenVerifier;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -24,7 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP API: {@code GET /api/rooms} (public, feeds the lobby) and the push operations
+ * The HTTP API: {@code GET /api/rooms} (public, feeds the lobby; in {@code token} identity mode it
+ * needs a token and lists only the rooms that token allows) and the push operations
  * {@code POST /api/rooms/{room}/messages} and {@code POST /api/users/{username}/messages},
  * which need the configured bearer token.
  */
@@ -42,16 +44,33 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
             return;
         }
+        ChatRuntime runtime = ChatRuntime.of(getServletContext());
+        RoomAccess access = RoomAccess.ANY;
+        if (runtime.settings().identity() == Settings.IdentityMode.TOKEN) {
+            // Private rooms stay private: the list needs a token and shows only the rooms it allows.
+            try {
+                access = runtime.tokens().verify(request).rooms();
+            } catch (TokenVerifier.Refused e) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"wschat\", error=\"invalid_token\"");
+                JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "token refused: " + e.getMessage());
+                return;
+            }
+        }
         Map<String, Integer> active;
         try {
-            active = ChatRuntime.of(getServletContext()).layer().rooms();
+            active = runtime.layer().rooms();
         } catch (LayerUnavailable e) {
             JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE.wire(),
                     "the servers' shared state is unreachable; try again later");
             return;
         }
         JsonArrayBuilder rooms = Json.BUILDERS.createArrayBuilder();
-        active.forEach((name, members) -> rooms.add(JsonResponses.object().add("name", name).add("members", members)));
+        RoomAccess visible = access;
+        active.forEach((name, members) -> {
+            if (visible.allows(name)) {
+                rooms.add(JsonResponses.object().add("name", name).add("members", members));
+            }
+        });
         JsonResponses.send(response, HttpServletResponse.SC_OK, JsonResponses.object().add("rooms", rooms).build());
     }
 
@@ -62,7 +81,7 @@ public class ApiServlet extends HttpServlet {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
             return;
         }
-        if (!authorized(request, response)) {
+        if (!PushToken.authorized(ChatRuntime.of(getServletContext()).settings(), request, response)) {
             return;
         }
         String target = m.group(2);
@@ -106,23 +125,6 @@ public class ApiServlet extends HttpServlet {
             body.add("offset", d.offset());
         }
         JsonResponses.send(response, HttpServletResponse.SC_ACCEPTED, body.build());
-    }
-
-    private boolean authorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String token = ChatRuntime.of(getServletContext()).settings().pushToken();
-        if (token == null) {
-            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "push_disabled",
-                    "the push API is off: set " + Settings.PUSH_TOKEN + " (or WSCHAT_PUSH_TOKEN) to a secret"
-                            + " and send it as 'Authorization: Bearer <token>'");
-            return false;
-        }
-        if (!new BearerToken(token).accepts(request.getHeader("Authorization"))) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"wschat\"");
-            JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
-                    "send 'Authorization: Bearer <token>' with the configured push token");
-            return false;
-        }
-        return true;
     }
 
     private static String readBody(HttpServletRequest request) throws IOException, ProtocolException {

@@ -11,8 +11,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code GET /health}: this server's status and counts, for load balancers and for people: 200 "UP",
- * or 503 "DEGRADED" while the layer cannot reach what servers share.
+ * {@code GET /health}: this server's status and counts, for load balancers and for people: 200 "UP";
+ * 503 "DEGRADED" while the layer cannot reach what servers share; 503 "DRAINING" once a drain has
+ * started, so that a load balancer stops sending clients here.
  */
 @WebServlet("/health")
 public class HealthServlet extends HttpServlet {
@@ -23,10 +24,11 @@ public class HealthServlet extends HttpServlet {
         Registry registry = runtime.registry();
         ChannelLayer layer = runtime.layer();
         boolean up = layer.state() == LayerState.UP;
+        boolean draining = runtime.drain().isDraining();
         // A degraded server refuses new room and user connections (1013): a load balancer should send them elsewhere.
-        JsonResponses.send(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+        JsonResponses.send(response, up && !draining ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                 JsonResponses.object()
-                        .add("status", up ? "UP" : "DEGRADED")
+                        .add("status", draining ? "DRAINING" : up ? "UP" : "DEGRADED")
                         .add("layer", layer.kind())
                         .add("connections", registry.connectionCount())
                         .add("rooms", registry.localRoomCount())

@@ -112,6 +112,11 @@ public final class Connection {
         return !outbox.isClosed();
     }
 
+    /** Bytes queued and not yet written (for {@code /metrics}). */
+    public long queuedBytes() {
+        return outbox.queuedBytes();
+    }
+
     @Override
     public String toString() {
         return "Connection[" + id + ", " + name + "]";

@@ -50,6 +50,7 @@ public final class Outbox {
     private final Executor closer;
     private final Executor control;
     private final Runnable onSlowConsumer;
+    private final Sent onSent;
     private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -63,12 +64,20 @@ public final class Outbox {
         static final Item PING = new Item(null, null);
     }
 
-    public Outbox(Session session, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer) {
+    /** Told of every frame written (for {@code /metrics}): its size and how long the write took. */
+    @FunctionalInterface
+    public interface Sent {
+        void sent(int bytes, long nanos);
+    }
+
+    public Outbox(Session session, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer,
+            Sent onSent) {
         this.session = session;
         this.limitBytes = limitBytes;
         this.closer = closer;
         this.control = control;
         this.onSlowConsumer = onSlowConsumer;
+        this.onSent = onSent;
     }
 
     /** Queues a ping, unless one is still waiting to go out (a stuck connection does not collect pings). */
@@ -159,10 +168,11 @@ public final class Outbox {
     }
 
     private void send(Frame frame) {
+        long started = System.nanoTime();
         try {
-            session.getAsyncRemote().sendText(frame.text(), result -> sent(frame, result));
+            session.getAsyncRemote().sendText(frame.text(), result -> sent(frame, result, started));
         } catch (RuntimeException e) {
-            sent(frame, new SendResult(e));
+            sent(frame, new SendResult(e), started);
         }
     }
 
@@ -186,8 +196,11 @@ public final class Outbox {
         }
     }
 
-    private void sent(Frame frame, SendResult result) {
+    private void sent(Frame frame, SendResult result, long startedNanos) {
         queuedBytes.addAndGet(-frame.bytes());
+        if (result.isOK()) {
+            onSent.sent(frame.bytes(), System.nanoTime() - startedNanos);
+        }
         if (!result.isOK()) {
             // The socket is gone. Tomcat closes the socket after a failed write but leaves the session
             // open and never calls onClose, so the registry would keep this connection for ever:

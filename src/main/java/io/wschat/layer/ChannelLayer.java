@@ -73,6 +73,14 @@ public interface ChannelLayer extends AutoCloseable {
     /** Delivers raw text to every {@code /ws} connection on every server. */
     void broadcast(String text) throws LayerUnavailable;
 
+    /**
+     * The last measured round trip to the shared store, in seconds, for {@code /metrics}
+     * ({@code wschat_layer_round_trip_seconds}); NaN for a layer without one (the in-memory layer).
+     */
+    default double roundTripSeconds() {
+        return Double.NaN;
+    }
+
     /** Stops delivering; on a shared store, removes this server's members from presence at once. */
     @Override
     void close();

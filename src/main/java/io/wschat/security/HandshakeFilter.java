@@ -7,19 +7,28 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import io.wschat.config.Settings;
+import io.wschat.metrics.Metrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Checks every WebSocket handshake before the container upgrades it: the Origin (403), and the
- * connection limits per client address (429) and in total (503). Then hands the client address on to
- * the endpoint (see {@link HandshakeStamp}). Other requests pass untouched.
+ * Checks every WebSocket handshake before the container upgrades it: a draining server (503), the
+ * Origin (403), in {@code token} identity mode the token (401), and the connection limits per client
+ * address (429) and in total (503). Then hands the client address on to the endpoint (see
+ * {@link HandshakeStamp}) and, in {@code token} mode, the verified user as the request's principal
+ * ({@link TokenPrincipal}), with the token itself taken out of the request the container sees.
+ * Other requests pass untouched.
  *
  * <p>Why a servlet filter: filters declared in {@code web.xml} run before the container's own
  * WebSocket filter (Tomcat's {@code WsFilter}, Tyrus's servlet filter), so a refused handshake costs
@@ -32,6 +41,7 @@ public class HandshakeFilter extends HttpFilter {
 
     private final RefusalLog originLog = new RefusalLog(LOG);
     private final RefusalLog limitLog = new RefusalLog(LOG);
+    private final RefusalLog tokenLog = new RefusalLog(LOG);
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -42,15 +52,39 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String address = request.getRemoteAddr();
+        Metrics metrics = runtime.metrics();
+        if (runtime.drain().isDraining()) {
+            metrics.connectionRefused(Metrics.Refusal.DRAINING);
+            // Clients come back through the load balancer to another server.
+            response.setHeader("Retry-After", "5");
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server draining: connect to another server");
+            return;
+        }
         Optional<String> refusal = runtime.originPolicy().refusal(request.getHeader("Origin"), request.getHeader("Host"));
         if (refusal.isPresent()) {
+            metrics.connectionRefused(Metrics.Refusal.ORIGIN);
             originLog.log("refused WebSocket handshake from " + address + " to " + request.getRequestURI()
                     + " with 403: " + refusal.get());
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin not allowed: " + refusal.get());
             return;
         }
+        TokenPrincipal principal = null;
+        if (runtime.settings().identity() == Settings.IdentityMode.TOKEN) {
+            try {
+                principal = runtime.tokens().verify(request);
+            } catch (TokenVerifier.Refused e) {
+                metrics.connectionRefused(Metrics.Refusal.TOKEN);
+                // The reason is fixed text: nothing of the token itself reaches the log or the client.
+                tokenLog.log("refused WebSocket handshake from " + address + " to " + request.getRequestURI()
+                        + " with 401: " + e.getMessage());
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"wschat\", error=\"invalid_token\"");
+                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "token refused: " + e.getMessage());
+                return;
+            }
+        }
         switch (runtime.limits().check(address)) {
             case TOO_MANY_FROM_ADDRESS -> {
+                metrics.connectionRefused(Metrics.Refusal.ADDRESS_LIMIT);
                 limitLog.log("refused WebSocket handshake from " + address + " with 429: "
                         + runtime.settings().maxConnectionsPerAddress() + " connections from this address are open"
                         + " (wschat.maxConnectionsPerAddress)");
@@ -59,6 +93,7 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
             case TOO_MANY_IN_TOTAL -> {
+                metrics.connectionRefused(Metrics.Refusal.TOTAL_LIMIT);
                 limitLog.log("refused WebSocket handshake from " + address + " with 503: "
                         + runtime.settings().maxConnections() + " connections are open (wschat.maxConnections)");
                 response.setHeader("Retry-After", "5");
@@ -69,7 +104,7 @@ public class HandshakeFilter extends HttpFilter {
                 // go on
             }
         }
-        chain.doFilter(new Stamped(request, runtime.handshakeStamp().stamp(address)), response);
+        chain.doFilter(new Admitted(request, runtime.handshakeStamp().stamp(address), principal), response);
     }
 
     /** As Tomcat's and Tyrus's filters judge it: a GET whose Upgrade header lists {@code websocket}. */
@@ -96,41 +131,108 @@ public class HandshakeFilter extends HttpFilter {
         response.getWriter().write(text + "\n");
     }
 
-    /** The request with this server's stamp header in place of whatever the client sent under that name. */
-    private static final class Stamped extends HttpServletRequestWrapper {
+    /**
+     * The request as the container's WebSocket upgrade sees it: this server's stamp header in place of
+     * whatever the client sent under that name; and with a verified token, that token's user as the
+     * principal, and neither the {@code Authorization} header nor the {@code access_token} parameter
+     * (so the container's session, which keeps the query for the connection's lifetime, never holds
+     * the token).
+     */
+    private static final class Admitted extends HttpServletRequestWrapper {
 
         private final String stamp;
+        private final TokenPrincipal principal;
 
-        Stamped(HttpServletRequest request, String stamp) {
+        Admitted(HttpServletRequest request, String stamp, TokenPrincipal principal) {
             super(request);
             this.stamp = stamp;
+            this.principal = principal;
         }
 
-        private static boolean isStamp(String name) {
-            return HandshakeStamp.HEADER.equalsIgnoreCase(name);
+        private boolean isHidden(String header) {
+            return HandshakeStamp.HEADER.equalsIgnoreCase(header)
+                    || (principal != null && "Authorization".equalsIgnoreCase(header));
         }
 
         @Override
         public String getHeader(String name) {
-            return isStamp(name) ? stamp : super.getHeader(name);
+            if (HandshakeStamp.HEADER.equalsIgnoreCase(name)) {
+                return stamp;
+            }
+            return isHidden(name) ? null : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return isStamp(name) ? Collections.enumeration(List.of(stamp)) : super.getHeaders(name);
+            if (HandshakeStamp.HEADER.equalsIgnoreCase(name)) {
+                return Collections.enumeration(List.of(stamp));
+            }
+            return isHidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
                 String n = e.nextElement();
-                if (!isStamp(n)) {
+                if (!isHidden(n)) {
                     names.add(n);
                 }
             }
             names.add(HandshakeStamp.HEADER.toLowerCase(Locale.ROOT));
             return Collections.enumeration(names);
+        }
+
+        // ---- token mode: the verified user, and no token ----
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal != null ? principal : super.getUserPrincipal();
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return principal != null ? principal.getName() : super.getRemoteUser();
+        }
+
+        @Override
+        public String getAuthType() {
+            return principal != null ? "Bearer" : super.getAuthType();
+        }
+
+        @Override
+        public String getQueryString() {
+            String query = super.getQueryString();
+            return principal == null || query == null ? query : BearerTokens.withoutAccessToken(query);
+        }
+
+        @Override
+        public String getParameter(String name) {
+            return isHiddenParameter(name) ? null : super.getParameter(name);
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return isHiddenParameter(name) ? null : super.getParameterValues(name);
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            if (principal == null) {
+                return super.getParameterMap();
+            }
+            Map<String, String[]> kept = new LinkedHashMap<>(super.getParameterMap());
+            kept.remove(HandshakeScope.ACCESS_TOKEN);
+            return Collections.unmodifiableMap(kept);
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(getParameterMap().keySet());
+        }
+
+        private boolean isHiddenParameter(String name) {
+            return principal != null && HandshakeScope.ACCESS_TOKEN.equals(name);
         }
     }
 }

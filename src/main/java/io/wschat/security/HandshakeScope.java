@@ -13,17 +13,19 @@ import java.util.TreeMap;
  * and path parameters. Captured once per connection by {@link ScopeCapture}, immutable, and held by
  * that connection's endpoint instance only.
  *
- * <p>Credentials ({@code Authorization}, {@code Cookie}) are left out: nothing needs them after the
- * handshake, and a long-lived connection should not keep them in memory.
+ * <p>Credentials ({@code Authorization}, {@code Cookie}, the {@code access_token} query parameter)
+ * are left out: nothing needs them after the handshake, and a long-lived connection should not keep
+ * them in memory. In {@code token} mode what the verified token said is kept instead ({@link #token}).
  *
  * @param principal      the authenticated user's name, or null
  * @param clientAddress  the client's IP address as the handshake filter saw it, or
  *                       {@link ConnectionLimits#UNKNOWN_ADDRESS} where no filter ran
  * @param origin         the Origin header, or null
- * @param requestUri     the handshake's request URI
+ * @param requestUri     the handshake's request URI, without its query
  * @param headers        request headers, names in lower case
  * @param query          query parameters
  * @param pathParameters the endpoint path's parameters (e.g. {@code room})
+ * @param token          the verified token's user, rooms and expiry ({@code token} mode), or null
  */
 public record HandshakeScope(
         String principal,
@@ -32,17 +34,22 @@ public record HandshakeScope(
         String requestUri,
         Map<String, List<String>> headers,
         Map<String, List<String>> query,
-        Map<String, String> pathParameters) {
+        Map<String, String> pathParameters,
+        TokenPrincipal token) {
 
     /** The user-properties key {@link ScopeCapture} stores the scope under. */
     public static final String KEY = HandshakeScope.class.getName();
 
     private static final Set<String> NOT_KEPT = Set.of("authorization", "cookie", HandshakeStamp.HEADER.toLowerCase(Locale.ROOT));
 
+    /** The query parameter that may carry a token (browsers cannot set headers on a WebSocket). */
+    public static final String ACCESS_TOKEN = "access_token";
+
     public HandshakeScope {
         clientAddress = clientAddress == null ? ConnectionLimits.UNKNOWN_ADDRESS : clientAddress;
         headers = copyHeaders(headers);
         query = query == null ? Map.of() : copy(query);
+        requestUri = requestUri == null ? null : requestUri.replaceFirst("\\?.*", "");
         pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
     }
 
@@ -61,7 +68,8 @@ public record HandshakeScope(
         Object captured = session.getUserProperties().get(KEY);
         HandshakeScope scope = captured instanceof HandshakeScope s ? s
                 : new HandshakeScope(sessionPrincipal, null, null, String.valueOf(session.getRequestURI()),
-                        Map.of(), session.getRequestParameterMap(), null);
+                        Map.of(), session.getRequestParameterMap(), null,
+                        p instanceof TokenPrincipal t ? t : null);
         if (!java.util.Objects.equals(scope.principal(), sessionPrincipal)) {
             throw new IllegalStateException("handshake scope of user " + scope.principal()
                     + " found on a session of user " + sessionPrincipal);
@@ -69,7 +77,7 @@ public record HandshakeScope(
         Object stamped = session.getUserProperties().get(HandshakeStamp.HEADER);
         String address = stamped instanceof String s ? stamp.address(s) : null;
         return new HandshakeScope(scope.principal(), address, scope.origin(), scope.requestUri(), scope.headers(),
-                scope.query(), session.getPathParameters());
+                scope.query(), session.getPathParameters(), scope.token());
     }
 
     /** The first value of a query parameter, or null. */
@@ -98,7 +106,11 @@ public record HandshakeScope(
 
     private static Map<String, List<String>> copy(Map<String, List<String>> raw) {
         Map<String, List<String>> out = new TreeMap<>();
-        raw.forEach((k, v) -> out.put(k, v == null ? List.of() : List.copyOf(v)));
+        raw.forEach((k, v) -> {
+            if (!ACCESS_TOKEN.equals(k)) {
+                out.put(k, v == null ? List.of() : List.copyOf(v));
+            }
+        });
         return Map.copyOf(out);
     }
 }

@@ -16,27 +16,65 @@ import java.util.concurrent.ThreadLocalRandom;
  * <li>{@code container}: the container authenticated the handshake (a {@code security-constraint});
  *     the user principal's name is the only identity, the person is the principal, {@code name} is
  *     ignored, renaming is refused and {@code /ws/{username}} must be the principal's own name.
+ * <li>{@code token}: as {@code container}, with the principal a {@link TokenPrincipal} that the
+ *     handshake filter made from a verified token; in addition the token's {@code rooms} claim limits
+ *     the rooms (else close {@value #ROOM_NOT_ALLOWED}), and the connection ends when the token does
+ *     (close {@value #TOKEN_EXPIRED}). Without such a principal (no filter ran, as on a bare Tyrus
+ *     server) every connection is refused: fail closed.
  * </ul>
  *
- * @param name   the display name to start with
- * @param person what tells people apart: the client address ({@code open}) or the principal ({@code container})
- * @param fixed  whether the name may not be changed ({@code container} mode)
+ * @param name       the display name to start with
+ * @param person     what tells people apart: the client address ({@code open}) or the principal
+ *                   ({@code container}, {@code token})
+ * @param fixed      whether the name may not be changed ({@code container} and {@code token} modes)
+ * @param validUntil when the connection must end because its token does; null without a token
  */
-public record Identity(String name, String person, boolean fixed) {
+public record Identity(String name, String person, boolean fixed, java.time.Instant validUntil) {
+
+    /** Close code: the token has expired; get a new one and reconnect. */
+    public static final int TOKEN_EXPIRED = 4401;
+
+    /** Close code: the token's rooms claim does not include this room. */
+    public static final int ROOM_NOT_ALLOWED = 4403;
+
+    public Identity(String name, String person, boolean fixed) {
+        this(name, person, fixed, null);
+    }
 
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
 
-    /** Why a handshake cannot be given an identity; the endpoint closes with 1008 and this reason. */
+    /** Why a handshake cannot be given an identity; the endpoint closes with {@link #closeCode()} and this reason. */
     public static final class Refused extends Exception {
+        private final int closeCode;
+
         public Refused(String reason) {
+            this(1008, reason);
+        }
+
+        public Refused(int closeCode, String reason) {
             super(reason, null, false, false);
+            this.closeCode = closeCode;
+        }
+
+        public int closeCode() {
+            return closeCode;
         }
     }
 
-    /** The identity of a room connection: the principal, or the {@code name} parameter, or a guest name. */
-    public static Identity forRoom(IdentityMode mode, HandshakeScope scope) throws Refused {
+    /**
+     * The identity of a connection to {@code room}: the principal, or the {@code name} parameter, or a
+     * guest name. In {@code token} mode the token must allow the room.
+     */
+    public static Identity forRoom(IdentityMode mode, HandshakeScope scope, String room) throws Refused {
+        if (mode == IdentityMode.TOKEN) {
+            Identity me = authenticated(mode, scope);
+            if (!scope.token().rooms().allows(room)) {
+                throw new Refused(ROOM_NOT_ALLOWED, "room not allowed");
+            }
+            return me;
+        }
         if (mode == IdentityMode.CONTAINER) {
-            return authenticated(scope);
+            return authenticated(mode, scope);
         }
         String asked = scope.queryParam("name");
         if (asked != null && !asked.isEmpty()) {
@@ -53,8 +91,8 @@ public record Identity(String name, String person, boolean fixed) {
         if (!Names.isValid(username)) {
             throw new Refused("invalid username");
         }
-        if (mode == IdentityMode.CONTAINER) {
-            Identity me = authenticated(scope);
+        if (mode != IdentityMode.OPEN) {
+            Identity me = authenticated(mode, scope);
             if (!me.name().equals(username)) {
                 throw new Refused("signed in as another user than " + username);
             }
@@ -65,13 +103,21 @@ public record Identity(String name, String person, boolean fixed) {
 
     /** A connection without a name of its own (broadcast, echo): the principal if any, else a guest. */
     public static Identity anonymous(IdentityMode mode, HandshakeScope scope) throws Refused {
-        if (mode == IdentityMode.CONTAINER) {
-            return authenticated(scope);
+        if (mode != IdentityMode.OPEN) {
+            return authenticated(mode, scope);
         }
         return new Identity(guestName(), scope.clientAddress(), false);
     }
 
-    private static Identity authenticated(HandshakeScope scope) throws Refused {
+    private static Identity authenticated(IdentityMode mode, HandshakeScope scope) throws Refused {
+        if (mode == IdentityMode.TOKEN) {
+            TokenPrincipal token = scope.token();
+            if (token == null) {
+                // Fail closed: the handshake filter, which verifies tokens, did not run for this connection.
+                throw new Refused("authentication required");
+            }
+            return new Identity(token.name(), token.name(), true, token.validUntil());
+        }
         String principal = scope.principal();
         if (principal == null) {
             // Fail closed: container mode without a security-constraint over the endpoint is a misconfiguration.

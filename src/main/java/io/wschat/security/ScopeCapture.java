@@ -43,7 +43,8 @@ public class ScopeCapture extends ServerEndpointConfig.Configurator {
                 String.valueOf(request.getRequestURI()),
                 headers,
                 request.getParameterMap(),
-                null);
+                null,
+                principal instanceof TokenPrincipal token ? token : null);
         config.getUserProperties().put(HandshakeScope.KEY, scope);
         if (stamp != null) {
             config.getUserProperties().put(HandshakeStamp.HEADER, stamp);

@@ -37,12 +37,17 @@ final class ChatPage {
 
     /** Joins through the lobby form, as a person would, and waits until the room is live. */
     ChatPage join(String name, String room) {
+        return join(name, room, name);
+    }
+
+    /** As {@link #join(String, String)}, where the server names the user {@code expected} (a sign-in token's user). */
+    ChatPage join(String name, String room, String expected) {
         type(By.id("name-input"), name);
         type(By.id("room-input"), room);
         driver.findElement(By.cssSelector("#join-form button[type=submit]")).click();
         waitForStatus("live");
         WebElement me = driver.findElement(By.id("me"));
-        waitUntil(who + " is welcomed as " + name, () -> me.getText().equals("you are " + name));
+        waitUntil(who + " is welcomed as " + expected, () -> me.getText().equals("you are " + expected));
         // Direct messages go to /ws/{name}, opened after the welcome: wait for it before anyone writes.
         waitUntil(who + "'s private-message connection is live", () -> "live".equals(me.getAttribute("data-direct")));
         return this;

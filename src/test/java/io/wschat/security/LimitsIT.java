@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Limits and lifecycle on a real Tomcat serving the built WAR: connection limits in total (503) and
  * per address (429) with counts going back down, the configured Origin list, the heartbeat keeping a
- * live client, and a graceful shutdown that closes every client with 1001 and leaves no thread.
+ * live client, and a shutdown that closes every client with 1012 (the drain; {@code DrainIT} checks
+ * its spread) and leaves no thread.
  */
 class LimitsIT {
 
@@ -100,9 +101,10 @@ class LimitsIT {
     }
 
     @Test
-    void shutdownClosesEveryClientWith1001AndLeavesNoThread() throws Exception {
+    void shutdownClosesEveryClientWith1012AndLeavesNoThread() throws Exception {
         Set<String> before = wschatThreads();
-        DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of("wschat.pingIntervalMillis", "100"), null);
+        DevServer s = DevServer.start(DevServer.builtWar(), 0, "", Map.of("wschat.pingIntervalMillis", "100",
+                "wschat.drainSeconds", "0"), null);
         WsClient room = WsClient.connect(ws(s, "/ws/chat/lobby?name=ann"));
         WsClient direct = WsClient.connect(ws(s, "/ws/ann"));
         WsClient echo = WsClient.connect(ws(s, "/echo"));
@@ -115,17 +117,18 @@ class LimitsIT {
 
         for (WsClient c : List.of(room, direct, echo)) {
             WsClient.Closed closed = c.awaitClose();
-            // Tomcat's own WebSocket container closes its sessions first ("The web application is
-            // stopping"); the runtime's close (1001 "server shutting down") is checked on Tyrus below.
-            assertEquals(1001, closed.code(), closed.reason());
+            // The drain runs before Tomcat's own WebSocket shutdown (1001 "The web application is stopping").
+            assertEquals(1012, closed.code(), closed.reason());
+            assertEquals("service restart", closed.reason());
         }
         Await.until("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
     }
 
     @Test
-    void theRuntimeItselfClosesEveryClientWith1001OnAContainerThatDoesNot() throws Exception {
+    void theRuntimeItselfClosesEveryClientWith1012OnTyrus() throws Exception {
         Set<String> before = wschatThreads();
-        io.wschat.support.TyrusServer tyrus = io.wschat.support.TyrusServer.start(Map.of("wschat.pingIntervalMillis", "100"));
+        io.wschat.support.TyrusServer tyrus = io.wschat.support.TyrusServer.start(Map.of("wschat.pingIntervalMillis", "100",
+                "wschat.drainSeconds", "0"));
         WsClient room = WsClient.connect(tyrus.ws("/ws/chat/lobby?name=ann"));
         WsClient echo = WsClient.connect(tyrus.ws("/echo"));
         room.awaitType("presence.members");
@@ -136,8 +139,8 @@ class LimitsIT {
 
         for (WsClient c : List.of(room, echo)) {
             WsClient.Closed closed = c.awaitClose();
-            assertEquals(1001, closed.code());
-            assertEquals("server shutting down", closed.reason());
+            assertEquals(1012, closed.code());
+            assertEquals("service restart", closed.reason());
         }
         Await.until("no wschat thread left: " + wschatThreads(), () -> wschatThreads().equals(before));
     }

@@ -89,6 +89,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     /** Leaves that failed while Redis was unreachable, done again once it is back. */
     private final ConcurrentLinkedQueue<Runnable> owedLeaves = new ConcurrentLinkedQueue<>();
     private volatile LayerState state = LayerState.DEGRADED;
+    private volatile double roundTripSeconds = Double.NaN; // the last heartbeat's, for /metrics
     private volatile String lastProblem = "not tried yet";
     private volatile boolean closed;
     private volatile StatefulRedisConnection<String, String> connection;
@@ -161,6 +162,12 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     @Override
     public String kind() {
         return "redis";
+    }
+
+    /** The last heartbeat's round trip to Redis (a small Lua script), NaN before the first. */
+    @Override
+    public double roundTripSeconds() {
+        return roundTripSeconds;
     }
 
     @Override
@@ -450,8 +457,10 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             return;
         }
         try {
+            long sent = System.nanoTime();
             List<Object> r = direct(() -> scripts.run(redis(), "heartbeat", ScriptOutputType.MULTI, node,
                     String.valueOf(presenceTtlMillis)));
+            roundTripSeconds = (System.nanoTime() - sent) / 1e9;
             for (Object dead : r.subList(1, r.size())) {
                 Long reaped = direct(() -> scripts.run(redis(), "reap", ScriptOutputType.INTEGER, (String) dead,
                         String.valueOf(presenceTtlMillis), "0"));

@@ -156,8 +156,8 @@ public final class DevServer implements AutoCloseable {
     static final List<String> SERVER_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xms64m", "-Xmx1g", "-XX:TieredStopAtLevel=4");
 
-    /** Set in the server's own JVM: serve here rather than launch. */
-    private static final String SERVE_HERE = "wschat.devServer.serveHere";
+    /** Set (to true) in the server's own JVM: {@link #main} serves there rather than launch another. */
+    public static final String SERVE_HERE = "wschat.devServer.serveHere";
 
     /**
      * The run command ({@code mvn -DskipTests package exec:java}): launches the server in a JVM of its

@@ -191,7 +191,7 @@ public final class ChatRuntime implements AutoCloseable {
         if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
             return null;
         }
-        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer,
+        Outbox outbox = new Outbox(Outbox.Transport.of(session), settings.outboxBytes(), closer, control, registry::countSlowConsumer,
                 metrics::frameSent);
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());

@@ -9,7 +9,6 @@ import io.wschat.protocol.Inbound;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -43,9 +42,9 @@ public class DirectEndpoint extends ConnectionEndpoint {
         }
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (username == null || !withinLimit(text)) {
+    @Override
+    protected void onText(String text) {
+        if (username == null) {
             return;
         }
         try {

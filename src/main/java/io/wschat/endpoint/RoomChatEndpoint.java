@@ -12,7 +12,6 @@ import io.wschat.protocol.ProtocolException;
 import io.wschat.security.HandshakeScope;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -82,9 +81,9 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
         return new Resume(Long.parseLong(since), epoch);
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (room == null || !withinLimit(text)) {
+    @Override
+    protected void onText(String text) {
+        if (room == null) {
             return;
         }
         ChatRequest request;

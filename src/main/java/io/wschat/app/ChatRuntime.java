@@ -33,7 +33,8 @@ import java.util.logging.Logger;
 /**
  * Everything one running chat server holds: settings, the registry, the channel layer, the
  * messenger, the handshake and connection limits, and every thread the application starts (the
- * closers, the pinger and the one scheduler, which drives the heartbeat).
+ * closers, the pinger and the one scheduler, which drives the heartbeat, token expiry, the drain and
+ * the coalesced member counts of large rooms).
  *
  * <p>Each web application has its own runtime: {@link ChatLifecycle} starts it, stores it as the
  * {@link #ATTRIBUTE} of its {@code ServletContext} (where servlets and filters find it) and serves it
@@ -82,13 +83,13 @@ public final class ChatRuntime implements AutoCloseable {
         this.settings = settings;
         this.tokens = settings.identity() == Settings.IdentityMode.TOKEN // first: a bad key fails before threads start
                 ? TokenVerifier.from(settings, Clock.systemUTC()) : null;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "scheduler-"));
         this.layer = Layers.create(settings);
-        this.registry = new Registry(layer, settings.outboxBytes());
+        this.registry = new Registry(layer, settings.outboxBytes(), settings.presenceListLimit(), scheduler);
         this.messenger = new Messenger(layer, registry, Clock.systemUTC());
         layer.start(registry);
         this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
         this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
         this.tokenExpiry = new TokenExpiry(scheduler, Clock.systemUTC());

@@ -106,7 +106,7 @@ final class ChatPage {
     // ---- members, private conversations -----------------------------------------------------
 
     List<String> members() {
-        return driver.findElements(By.cssSelector("#members li")).stream()
+        return driver.findElements(By.cssSelector("#members li[data-name]")).stream()
                 .map(li -> li.getAttribute("data-name")).toList();
     }
 

@@ -4,6 +4,7 @@ import io.wschat.api.Messenger;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
 import io.wschat.hub.Heartbeat;
+import io.wschat.hub.OpeningPing;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
@@ -67,6 +68,7 @@ public final class ChatRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final OriginPolicy originPolicy;
     private final HandshakeStamp handshakeStamp = new HandshakeStamp();
+    private final OpeningPing openingPing;
 
     private ChatRuntime(Settings settings) {
         this.settings = settings;
@@ -82,6 +84,7 @@ public final class ChatRuntime implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
                 interval, interval, TimeUnit.MILLISECONDS);
+        this.openingPing = new OpeningPing(scheduler, settings.pongTimeoutMillis());
     }
 
     /** Starts a runtime; {@link #serve} then makes it the one of a WebSocket container's endpoints. */
@@ -151,6 +154,7 @@ public final class ChatRuntime implements AutoCloseable {
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);
+        openingPing.watch(c); // a connection that dies while opening is not kept (see OpeningPing)
         return c;
     }
 

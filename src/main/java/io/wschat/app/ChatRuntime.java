@@ -154,8 +154,12 @@ public final class ChatRuntime implements AutoCloseable {
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);
-        openingPing.watch(c); // a connection that dies while opening is not kept (see OpeningPing)
         return c;
+    }
+
+    /** Called once the endpoint has joined its groups: sends the opening ping (see {@link OpeningPing}). */
+    public void opened(Connection c) {
+        openingPing.watch(c);
     }
 
     /** Unregisters the connection and gives its slot back. */

@@ -18,9 +18,12 @@ public class BroadcastEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session) {
-        if (open(session, Identity::anonymous)) {
-            runtime.registry().join(GroupKey.BROADCAST, connection);
-        }
+        open(session, Identity::anonymous);
+    }
+
+    @Override
+    protected void join() {
+        runtime.registry().join(GroupKey.BROADCAST, connection);
     }
 
     @OnMessage

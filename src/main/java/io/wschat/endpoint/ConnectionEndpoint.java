@@ -24,9 +24,10 @@ import java.util.logging.Logger;
 
 /**
  * What every endpoint does the same way: read the handshake scope, decide the identity, take a
- * connection slot and register; bound incoming frames in size and rate; refuse binary frames; note
- * pongs for the heartbeat; and unregister on close whatever the reason. The container creates one
- * instance per connection, so the fields are that connection's own.
+ * connection slot, register and join the endpoint's groups, then send the opening ping; bound
+ * incoming frames in size and rate; refuse binary frames; note pongs for the heartbeat; and leave and
+ * unregister on close whatever the reason. The container creates one instance per connection, so the
+ * fields are that connection's own.
  */
 public abstract class ConnectionEndpoint {
 
@@ -57,9 +58,13 @@ public abstract class ConnectionEndpoint {
     }
 
     /**
-     * Opens the connection: call first in {@code @OnOpen}. Returns false when it was refused (invalid
-     * or forbidden identity: 1008; connection limit: 1013); the session is then being closed and the
-     * endpoint must do nothing more.
+     * Opens the connection: call in {@code @OnOpen}, once the fields {@link #join()} uses are set.
+     * Returns false when it was refused (invalid or forbidden identity: 1008; connection limit: 1013);
+     * the session is then being closed and the endpoint must do nothing more.
+     *
+     * <p>The opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
+     * the session and call {@code onClose} at once, on the pinging thread, which must find the
+     * connection registered and joined to clean it up.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
@@ -87,6 +92,8 @@ public abstract class ConnectionEndpoint {
         }
         rate = new MessageRate(settings.messagesPerSecond(), settings.messageBurst(), settings.floodStrikes(),
                 System::nanoTime);
+        join();
+        runtime.opened(connection);
         return true;
     }
 
@@ -173,6 +180,9 @@ public abstract class ConnectionEndpoint {
         // The container closes the session after reporting; onClose does the clean-up.
         LOG.log(Level.FINE, "connection error", error);
     }
+
+    /** Puts the newly registered connection into the endpoint's groups (a room, a user, broadcast). */
+    protected abstract void join();
 
     /** Takes the connection out of whatever groups it joined. */
     protected abstract void leave();

@@ -30,11 +30,14 @@ public class DirectEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session, @PathParam("username") String username) {
+        this.username = username;
         // In container mode only the signed-in user's own name (else 1008); in open mode any valid name.
-        if (open(session, (mode, scope) -> Identity.forUser(mode, scope, username))) {
-            this.username = username;
-            runtime.registry().join(GroupKey.user(username), connection);
-        }
+        open(session, (mode, scope) -> Identity.forUser(mode, scope, username));
+    }
+
+    @Override
+    protected void join() {
+        runtime.registry().join(GroupKey.user(username), connection);
     }
 
     @OnMessage

@@ -31,10 +31,13 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             refuse(session, "invalid room name");
             return;
         }
-        if (open(session, Identity::forRoom)) {
-            this.room = room;
-            runtime.registry().joinRoom(room, connection);
-        }
+        this.room = room;
+        open(session, Identity::forRoom);
+    }
+
+    @Override
+    protected void join() {
+        runtime.registry().joinRoom(room, connection);
     }
 
     @OnMessage

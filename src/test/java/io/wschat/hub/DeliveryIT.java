@@ -248,7 +248,7 @@ class DeliveryIT {
         for (int w = 0; w < 4; w++) {
             int worker = w;
             workers.add(pool.submit(() -> {
-                for (int i = worker; i < cycles; i += 4) {
+                for (int i = worker; i < cycles && !Thread.currentThread().isInterrupted(); i += 4) {
                     String path = switch (i % 3) {
                         case 0 -> "/ws/chat/room" + (i % 7) + "?name=u" + (i % 11);
                         case 1 -> "/ws/user" + (i % 5);

@@ -48,7 +48,7 @@ class HostileInputIT {
     static void start() throws Exception {
         server = ChatServers.start(ChatServers.spec().with(Map.of(
                 "wschat.pingIntervalMillis", "500",
-                "wschat.pongTimeoutMillis", "500",
+                "wschat.pongTimeoutMillis", "2000",
                 "wschat.messagesPerSecond", "5",
                 "wschat.messageBurst", "10",
                 "wschat.floodStrikes", "10",

@@ -5,12 +5,13 @@ import java.net.URL;
 
 /**
  * The server under test: the built WAR running in a real container, Tomcat 10.1 (embedded) by
- * default, or Payara Micro 6 under {@code mvn verify -Ppayara} (see {@link ChatServers}). Tests talk to
- * it only over HTTP and WebSocket, so the same test class proves both containers.
+ * default, Payara Micro 6 under {@code mvn verify -Ppayara}, or a stock Tomcat 10.1 distribution
+ * under {@code mvn verify -Ptomcat-dist} (see {@link ChatServers}). Tests talk to it only over HTTP
+ * and WebSocket, so the same test class proves every container.
  */
 public interface ChatServer extends AutoCloseable {
 
-    /** Which container: {@code tomcat} or {@code payara}. */
+    /** Which container: {@code tomcat}, {@code payara} or {@code tomcat-dist}. */
     String container();
 
     /** {@code http://127.0.0.1:port/context/}: always ends with a slash. */

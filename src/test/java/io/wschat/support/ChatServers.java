@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Starts {@link ChatServer}s in the container the build chose: the system property
- * {@code wschat.it.container} is {@code tomcat} (the default profile) or {@code payara}
- * ({@code mvn verify -Ppayara}).
+ * {@code wschat.it.container} is {@code tomcat} (the default profile: an embedded Tomcat in this JVM),
+ * {@code payara} ({@code mvn verify -Ppayara}: Payara Micro) or {@code tomcat-dist}
+ * ({@code mvn verify -Ptomcat-dist}: the stock Tomcat distribution, set up as the README says).
  */
 public final class ChatServers {
 
@@ -17,13 +18,9 @@ public final class ChatServers {
     private ChatServers() {
     }
 
-    /** The container integration tests run in: {@code tomcat} or {@code payara}. */
+    /** The container integration tests run in: {@code tomcat}, {@code payara} or {@code tomcat-dist}. */
     public static String container() {
         return System.getProperty(CONTAINER_PROPERTY, "tomcat");
-    }
-
-    public static boolean onPayara() {
-        return container().equals("payara");
     }
 
     /** The built WAR at the root context with its shipped configuration. */
@@ -35,7 +32,9 @@ public final class ChatServers {
         return switch (container()) {
             case "tomcat" -> TomcatChatServer.start(spec);
             case "payara" -> PayaraMicro.start(spec);
-            default -> throw new IllegalArgumentException(CONTAINER_PROPERTY + " must be tomcat or payara, got " + container());
+            case "tomcat-dist" -> StockTomcat.start(spec);
+            default -> throw new IllegalArgumentException(CONTAINER_PROPERTY + " must be tomcat, payara or tomcat-dist, got "
+                    + container());
         };
     }
 

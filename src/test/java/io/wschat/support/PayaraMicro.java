@@ -2,9 +2,7 @@ package io.wschat.support;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
-import java.net.ServerSocket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,14 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The WAR in Payara Micro 6, started as its own process as the README tells a user to:
@@ -47,25 +39,22 @@ public final class PayaraMicro implements ChatServer {
     public static final Path SHIPPED_PRE_BOOT = Path.of("src/main/payara/pre-boot-commands.asadmin");
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final ServerProcess process;
     private final int port;
     private final String contextPath;
-    private final Path log;
     private final TcpRelay relay;
 
-    private PayaraMicro(Process process, int port, String contextPath, Path log, TcpRelay relay) {
+    private PayaraMicro(ServerProcess process, int port, String contextPath, TcpRelay relay) {
         this.process = process;
         this.port = port;
         this.contextPath = contextPath;
-        this.log = log;
         this.relay = relay;
     }
 
     /** Starts on a free port and waits until the application answers. */
     public static PayaraMicro start(ChatServers.Spec spec) {
-        return start(spec, freePort(), List.of(), false);
+        return start(spec, ServerProcess.freePort(), List.of(), false);
     }
 
     /**
@@ -83,7 +72,7 @@ public final class PayaraMicro implements ChatServer {
             Path dir = Files.createDirectories(Path.of("target", "payara-micro"));
             Path run = Files.createTempDirectory(dir, "run-");
             Path war = run.resolve("wschat.war");
-            prepareWar(spec, war);
+            Deployments.writeWar(spec.war(), war, spec.users() != null);
             List<String> preBoot = new ArrayList<>(Files.readAllLines(SHIPPED_PRE_BOOT));
             // Loopback only: tests (and a developer's run) never listen on the machine's network address.
             preBoot.add("set configs.config.server-config.network-config.network-listeners.network-listener."
@@ -109,18 +98,12 @@ public final class PayaraMicro implements ChatServer {
                     "--rootdir", run.resolve("root").toAbsolutePath().toString(),
                     "--prebootcommandfile", run.resolve("pre-boot.asadmin").toAbsolutePath().toString(),
                     "--postbootcommandfile", run.resolve("post-boot.asadmin").toAbsolutePath().toString()));
-            Path log = run.resolve("payara.log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            if (console) {
-                pb.inheritIO();
-            } else {
-                pb.redirectOutput(log.toFile());
-            }
-            Process process = pb.start();
-            PayaraMicro server = new PayaraMicro(process, port, spec.contextPath(), log,
+            ServerProcess process = ServerProcess.start("Payara Micro", command, Map.of(),
+                    console ? null : run.resolve("payara.log"));
+            PayaraMicro server = new PayaraMicro(process, port, spec.contextPath(),
                     spec.cuttable() ? new TcpRelay(port) : null);
             try {
-                server.awaitDeployed();
+                process.awaitHealthy(server.url(port, "health"), START_TIMEOUT);
             } catch (RuntimeException | Error e) {
                 server.close();
                 throw e;
@@ -130,85 +113,6 @@ public final class PayaraMicro implements ChatServer {
             throw new IllegalStateException("Payara Micro did not start", e);
         }
     }
-
-    /**
-     * Payara answers 404 (its own page) until the deployment has finished, so "ready" is a 200 from
-     * the application itself.
-     */
-    private void awaitDeployed() {
-        URL health = url(port, "health");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + ":\n" + logTail());
-            }
-            if (answers200(health)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Payara Micro did not deploy the WAR in " + START_TIMEOUT + ":\n" + logTail());
-            }
-            try {
-                Thread.sleep(100); // the polling interval of a bounded wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static boolean answers200(URL url) {
-        try {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(2000);
-            try {
-                return c.getResponseCode() == 200;
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The WAR as built; in container identity mode with the README's security constraint in its web.xml. */
-    private static void prepareWar(ChatServers.Spec spec, Path target) throws IOException {
-        if (spec.users() == null) {
-            Files.copy(spec.war(), target);
-            return;
-        }
-        WebArchive war = ShrinkWrap.create(ZipImporter.class, "wschat.war").importFrom(spec.war().toFile())
-                .as(WebArchive.class);
-        String webXml;
-        try (var in = war.get("/WEB-INF/web.xml").getAsset().openStream()) {
-            webXml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        war.delete("/WEB-INF/web.xml");
-        war.addAsWebInfResource(new StringAsset(webXml.replace("</web-app>", CONTAINER_MODE_WEB_XML + "</web-app>")),
-                "web.xml");
-        war.as(ZipExporter.class).exportTo(target.toFile(), true);
-    }
-
-    /** The README's container-mode snippet: BASIC against realm "wschat" for /ws/* and reading /api/*. */
-    static final String CONTAINER_MODE_WEB_XML = """
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>websocket</web-resource-name>
-                  <url-pattern>/ws/*</url-pattern>
-                </web-resource-collection>
-                <web-resource-collection>
-                  <web-resource-name>api-read</web-resource-name>
-                  <url-pattern>/api/*</url-pattern>
-                  <http-method>GET</http-method>
-                </web-resource-collection>
-                <auth-constraint><role-name>**</role-name></auth-constraint>
-              </security-constraint>
-              <login-config>
-                <auth-method>BASIC</auth-method>
-                <realm-name>wschat</realm-name>
-              </login-config>
-            """;
 
     /** asadmin commands creating the file realm "wschat" with the users (and passwords) of a tomcat-users.xml file. */
     static List<String> realmCommands(Path usersFile, Path run) throws IOException {
@@ -263,23 +167,9 @@ public final class PayaraMicro implements ChatServer {
         return relay;
     }
 
-    /** The last lines of the server's log, for failure messages. */
-    public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    /** The whole log so far (a test may check what the server logged). */
+    /** The server's log so far (a test may check what the server logged). */
     public String log() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return process.log();
     }
 
     /** Stops Payara as an operator would (SIGTERM: undeploys, so clients get 1001), then waits for it. */
@@ -288,15 +178,7 @@ public final class PayaraMicro implements ChatServer {
         if (relay != null) {
             relay.close();
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
     }
 
     private URL url(int p, String path) {
@@ -329,13 +211,5 @@ public final class PayaraMicro implements ChatServer {
         System.out.println("wschat is ready on Payara Micro at http://localhost:" + port + "/  (Ctrl+C stops it)"
                 + (spec.users() == null ? "" : "; sign in as a user of " + users));
         server.process.waitFor();
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

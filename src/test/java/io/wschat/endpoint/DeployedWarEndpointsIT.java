@@ -7,14 +7,17 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * The endpoint contract inside Payara Micro 6 (Tyrus in a full Jakarta EE web container), from the
- * built WAR: runs under {@code mvn verify -Ppayara}. Its Tomcat twin is {@link TomcatEndpointsIT}.
+ * The endpoint contract against the built WAR in the server under test when that is another process:
+ * Payara Micro 6 (Tyrus in a full Jakarta EE web container, {@code mvn verify -Ppayara}) or the stock
+ * Tomcat distribution ({@code -Ptomcat-dist}). In the default build, {@link TomcatEndpointsIT} runs the
+ * contract in the embedded Tomcat through Arquillian instead.
  */
-@EnabledIfSystemProperty(named = ChatServers.CONTAINER_PROPERTY, matches = "payara")
-class PayaraEndpointsIT extends EndpointContract {
+@DisabledIfSystemProperty(named = ChatServers.CONTAINER_PROPERTY, matches = "tomcat",
+        disabledReason = "TomcatEndpointsIT covers the embedded Tomcat")
+class DeployedWarEndpointsIT extends EndpointContract {
 
     private static ChatServer server;
 

@@ -162,6 +162,15 @@ public final class ChatRuntime implements AutoCloseable {
         openingPing.watch(c);
     }
 
+    /** Runs a task on one of the runtime's threads, once the caller has let go of its locks. */
+    public void later(Runnable task) {
+        try {
+            closer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run(); // shutting down
+        }
+    }
+
     /** Unregisters the connection and gives its slot back. */
     public void disconnect(Connection c) {
         registry.unregister(c);

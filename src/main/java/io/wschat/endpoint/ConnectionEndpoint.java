@@ -3,6 +3,7 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.hub.Outbox;
 import io.wschat.protocol.ErrorCode;
 import io.wschat.protocol.Frame;
 import io.wschat.protocol.Frames;
@@ -166,12 +167,23 @@ public abstract class ConnectionEndpoint {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
-        if (connection != null) {
+        if (connection == null) {
+            return; // refused in onOpen: nothing was registered
+        }
+        Runnable cleanUp = () -> {
             try {
                 leave();
             } finally {
                 runtime.disconnect(connection);
             }
+        };
+        if (Outbox.sendingOnThisThread()) {
+            // Tyrus closed this session from inside a send on this thread (it found the socket dead),
+            // maybe under a room's lock held by the delivery: leaving the room here would take the
+            // registry's locks in the reverse order of a join, a deadlock seen on Payara. So later.
+            runtime.later(cleanUp);
+        } else {
+            cleanUp.run();
         }
     }
 

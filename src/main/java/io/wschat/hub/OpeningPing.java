@@ -28,7 +28,7 @@ public final class OpeningPing {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Pings the newly registered connection now and schedules the check of its answer. */
+    /** Pings the newly opened (registered and joined) connection now and schedules the check of its answer. */
     public void watch(Connection c) {
         long openedAt = c.lastPongNanos();
         c.ping();

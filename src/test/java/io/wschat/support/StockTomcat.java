@@ -89,7 +89,10 @@ public final class StockTomcat implements ChatServer {
             }
             List<String> setenv = new ArrayList<>();
             setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -Xmx512m\"");
-            settings.forEach((k, v) -> setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -D" + k + "=" + v.replace("\"", "\\\"") + "\""));
+            // catalina.sh splits CATALINA_OPTS at spaces: a value with one goes in the environment instead.
+            settings.forEach((k, v) -> setenv.add(v.matches(".*\\s.*")
+                    ? "export " + environmentName(k) + "='" + v + "'"
+                    : "CATALINA_OPTS=\"$CATALINA_OPTS -D" + k + "=" + v + "\""));
             Files.write(base.resolve("bin/setenv.sh"), setenv);
 
             // sh: the zip unpacked by Maven keeps no execute bits. "run" execs java, which gets the SIGTERM.
@@ -109,6 +112,11 @@ public final class StockTomcat implements ChatServer {
         } catch (IOException e) {
             throw new IllegalStateException("Tomcat did not start", e);
         }
+    }
+
+    /** {@code wschat.allowedOrigins} → {@code WSCHAT_ALLOWED_ORIGINS}, as {@code Settings} reads it. */
+    static String environmentName(String key) {
+        return key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
     }
 
     @Override

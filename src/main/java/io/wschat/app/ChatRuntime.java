@@ -4,6 +4,7 @@ import io.wschat.api.Messenger;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
 import io.wschat.hub.Heartbeat;
+import io.wschat.hub.OpeningPing;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
@@ -73,6 +74,7 @@ public final class ChatRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final OriginPolicy originPolicy;
     private final HandshakeStamp handshakeStamp = new HandshakeStamp();
+    private final OpeningPing openingPing;
     // ---- issue 11 (operations) ----
     private final TokenVerifier tokens;
     private final TokenExpiry tokenExpiry;
@@ -106,6 +108,7 @@ public final class ChatRuntime implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
                 interval, interval, TimeUnit.MILLISECONDS);
+        this.openingPing = new OpeningPing(scheduler, settings.pongTimeoutMillis());
     }
 
     /** Starts a runtime; {@link #serve} then makes it the one of a WebSocket container's endpoints. */
@@ -198,6 +201,20 @@ public final class ChatRuntime implements AutoCloseable {
                 System.nanoTime());
         registry.register(c);
         return c;
+    }
+
+    /** Called once the endpoint has joined its groups: sends the opening ping (see {@link OpeningPing}). */
+    public void opened(Connection c) {
+        openingPing.watch(c);
+    }
+
+    /** Runs a task soon on one of the runtime's own threads (on this one once it is shutting down). */
+    public void later(Runnable task) {
+        try {
+            closer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run(); // shutting down
+        }
     }
 
     /** Unregisters the connection and gives its slot back. */

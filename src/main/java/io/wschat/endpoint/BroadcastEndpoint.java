@@ -16,9 +16,12 @@ public class BroadcastEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session) {
-        if (open(session, Identity::anonymous)) {
-            runtime.registry().joinBroadcast(connection);
-        }
+        open(session, Identity::anonymous);
+    }
+
+    @Override
+    protected void join() {
+        runtime.registry().joinBroadcast(connection);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.hub.Outbox;
 import io.wschat.metrics.Metrics;
 import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
@@ -68,10 +69,14 @@ public abstract class ConnectionEndpoint {
     }
 
     /**
-     * Opens the connection: call first in {@code @OnOpen}. Returns false when it was refused (invalid
-     * or forbidden identity: 1008, or in {@code token} mode a room the token does not allow: 4403;
-     * connection limit: 1013; a draining server: 1012); the session is then being closed and the
-     * endpoint must do nothing more.
+     * Opens the connection: call in {@code @OnOpen}, once the fields {@link #join()} uses are set.
+     * Returns false when it was refused (invalid or forbidden identity: 1008, or in {@code token} mode
+     * a room the token does not allow: 4403; connection limit: 1013; a draining server: 1012); the
+     * session is then being closed and the endpoint must do nothing more.
+     *
+     * <p>The opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
+     * the session and call {@code onClose} at once, on the pinging thread, which must find the
+     * connection registered and joined to clean it up.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
@@ -111,6 +116,8 @@ public abstract class ConnectionEndpoint {
             expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
         }
         runtime.metrics().connectionOpened(endpoint);
+        join();
+        runtime.opened(connection);
         return true;
     }
 
@@ -252,14 +259,25 @@ public abstract class ConnectionEndpoint {
         if (expiry != null) {
             expiry.cancel();
         }
-        if (connection != null) {
-            runtime.metrics().connectionClosed(endpoint);
+        if (connection == null) {
+            return; // refused in onOpen: nothing was registered
+        }
+        runtime.metrics().connectionClosed(endpoint);
+        Runnable cleanUp = () -> {
             connection.end(); // waits for a join still running in onOpen (see Connection#end)
             try {
                 leave();
             } finally {
                 runtime.disconnect(connection);
             }
+        };
+        if (Outbox.sendingOnThisThread()) {
+            // Tyrus closed this session from inside a send on this thread (it found the socket dead),
+            // maybe under a room's lock held by the delivery: leaving the room here would take the
+            // registry's locks in the reverse order of a join, a deadlock seen on Payara. So later.
+            runtime.later(cleanUp);
+        } else {
+            cleanUp.run();
         }
     }
 
@@ -268,6 +286,9 @@ public abstract class ConnectionEndpoint {
         // The container closes the session after reporting; onClose does the clean-up.
         LOG.log(Level.FINE, "connection error", error);
     }
+
+    /** Puts the newly registered connection into the endpoint's groups (a room, a user, broadcast). */
+    protected abstract void join();
 
     /** Takes the connection out of whatever groups it joined. */
     protected abstract void leave();

@@ -29,6 +29,11 @@ public class EchoEndpoint extends ConnectionEndpoint {
     }
 
     @Override
+    protected void join() {
+        // in no group
+    }
+
+    @Override
     protected void leave() {
         // in no group
     }

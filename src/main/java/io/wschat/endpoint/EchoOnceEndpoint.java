@@ -36,6 +36,11 @@ public class EchoOnceEndpoint extends ConnectionEndpoint {
     }
 
     @Override
+    protected void join() {
+        // in no group
+    }
+
+    @Override
     protected void leave() {
         // in no group
     }

@@ -170,6 +170,15 @@ public final class Outbox {
         return closed.get();
     }
 
+    /**
+     * Whether this thread is inside an outbox's send. Tyrus (Payara) may find a socket dead inside the
+     * send call itself and close that session there, running its endpoint's {@code onClose} on this
+     * thread while the caller, delivering to a room, still holds the room's lock.
+     */
+    public static boolean sendingOnThisThread() {
+        return PUMPING.get() != null;
+    }
+
     public long queuedBytes() {
         return queuedBytes.get();
     }

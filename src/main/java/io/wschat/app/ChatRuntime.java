@@ -208,15 +208,6 @@ public final class ChatRuntime implements AutoCloseable {
         openingPing.watch(c);
     }
 
-    /** Runs a task soon on one of the runtime's own threads (on this one once it is shutting down). */
-    public void later(Runnable task) {
-        try {
-            closer.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            task.run(); // shutting down
-        }
-    }
-
     /** Unregisters the connection and gives its slot back. */
     public void disconnect(Connection c) {
         registry.unregister(c);

@@ -3,7 +3,6 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
-import io.wschat.hub.Outbox;
 import io.wschat.metrics.Metrics;
 import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
@@ -263,21 +262,13 @@ public abstract class ConnectionEndpoint {
             return; // refused in onOpen: nothing was registered
         }
         runtime.metrics().connectionClosed(endpoint);
-        Runnable cleanUp = () -> {
-            connection.end(); // waits for a join still running in onOpen (see Connection#end)
-            try {
-                leave();
-            } finally {
-                runtime.disconnect(connection);
-            }
-        };
-        if (Outbox.sendingOnThisThread()) {
-            // Tyrus closed this session from inside a send on this thread (it found the socket dead),
-            // maybe under a room's lock held by the delivery: leaving the room here would take the
-            // registry's locks in the reverse order of a join, a deadlock seen on Payara. So later.
-            runtime.later(cleanUp);
-        } else {
-            cleanUp.run();
+        // Safe on any thread, even inside a send that found the socket dead (Tyrus closes the session
+        // right there): no hub lock is ever held while a socket is written (see Outbox#flush).
+        connection.end(); // waits for a join still running in onOpen (see Connection#end)
+        try {
+            leave();
+        } finally {
+            runtime.disconnect(connection);
         }
     }
 

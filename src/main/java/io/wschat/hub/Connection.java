@@ -74,9 +74,19 @@ public final class Connection {
         this.name = Objects.requireNonNull(newName);
     }
 
-    /** Queues a frame; false if the connection is closing or was just closed as a slow consumer. */
+    /** Queues a frame and starts sending it; false if the connection is closing or was just closed as a slow consumer. */
     public boolean send(Frame frame) {
         return outbox.offer(frame);
+    }
+
+    /** Queues a frame without sending: for a group that queues under its lock and {@link #flush}es after. */
+    boolean enqueue(Frame frame) {
+        return outbox.enqueue(frame);
+    }
+
+    /** Sends what is queued (if no send is in flight); never call it with a hub lock held. */
+    void flush() {
+        outbox.flush();
     }
 
     /** Queues a ping behind whatever is queued (the Outbox is the only writer of a session). */

@@ -2,6 +2,7 @@ package io.wschat.hub;
 
 import io.wschat.protocol.Frame;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** This server's connections of one user, or on the broadcast endpoint: a set to deliver to. */
@@ -23,21 +24,24 @@ final class Group {
         return members.isEmpty();
     }
 
-    synchronized int size() {
-        return members.size();
-    }
-
-    synchronized java.util.List<String> ids() {
+    synchronized List<String> ids() {
         return members.stream().map(Connection::id).toList();
     }
 
-    /** Queues the frame to every member; returns how many accepted it. */
-    synchronized int deliver(Frame frame) {
+    /** Queues the frame to every member, then sends with the lock released; returns how many accepted it. */
+    int deliver(Frame frame) {
+        Connection[] receivers;
         int accepted = 0;
-        for (Connection c : members) {
-            if (c.send(frame)) {
-                accepted++;
+        synchronized (this) {
+            receivers = members.toArray(new Connection[0]);
+            for (Connection c : receivers) {
+                if (c.enqueue(frame)) {
+                    accepted++;
+                }
             }
+        }
+        for (Connection c : receivers) {
+            c.flush();
         }
         return accepted;
     }

@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * storm of n joins cost n² frames; members are sent instead, at most every {@value #COUNT_INTERVAL_MILLIS}
  * ms, the member count ({@code presence.count}), and joiners get the first {@code listLimit} names.
  *
- * <p>Every method holds this room's monitor, so what a member is sent comes in the order the layer
- * delivered. Holding it is cheap: delivery only queues to each member's {@link Outbox}.
+ * <p>Every change holds this room's monitor, so what a member is sent comes in the order the layer
+ * delivered. Holding it is cheap: under it frames are only queued to each member's {@link Outbox};
+ * the members are {@link Connection#flush() flushed} once it is released, since a send may close its
+ * session on the spot and run the endpoint's clean-up, which takes the hub's locks.
  */
 final class LocalRoom {
 
@@ -73,18 +75,23 @@ final class LocalRoom {
     }
 
     /** Completes a join with the layer's snapshot: welcome, members, history, then what was held back. */
-    synchronized void joined(Connection c, RoomJoin join) {
+    void joined(Connection c, RoomJoin join) {
+        queueJoined(c, join);
+        c.flush();
+    }
+
+    private synchronized void queueJoined(Connection c, RoomJoin join) {
         Seen seen = members.get(c);
         if (seen == null) {
             return; // closed while joining
         }
         epoch = join.epoch();
         c.rename(join.name());
-        c.send(Frames.welcome(name, join.name(), join.epoch(), join.recovered()));
+        c.enqueue(Frames.welcome(name, join.name(), join.epoch(), join.recovered()));
         count = join.memberCount();
-        c.send(Frames.members(name, join.members(), join.memberCount()));
+        c.enqueue(Frames.members(name, join.members(), join.memberCount()));
         for (ChatMessage m : join.history()) {
-            c.send(Frames.history(m));
+            c.enqueue(Frames.history(m));
         }
         seen.lastOffset = join.lastOffset();
         seen.presenceVersion = join.presenceVersion();
@@ -94,7 +101,7 @@ final class LocalRoom {
             boolean fresh = h.offset() >= 0 ? h.offset() > seen.lastOffset || h.offset() == ChatMessage.NOT_STORED
                     : h.version() > seen.presenceVersion || h.version() < 0;
             if (fresh) {
-                c.send(h.frame());
+                c.enqueue(h.frame());
             }
         }
     }
@@ -109,8 +116,19 @@ final class LocalRoom {
         return members.isEmpty();
     }
 
-    /** Queues a room message to every member that has not seen it; returns how many accepted it. */
-    synchronized int deliver(ChatMessage m, Frame frame) {
+    /** Sends a room message to every member that has not seen it; returns how many accepted it. */
+    int deliver(ChatMessage m, Frame frame) {
+        int accepted;
+        Connection[] receivers;
+        synchronized (this) {
+            receivers = receivers();
+            accepted = queueMessage(m, frame);
+        }
+        flush(receivers);
+        return accepted;
+    }
+
+    private int queueMessage(ChatMessage m, Frame frame) {
         int accepted = 0;
         for (Map.Entry<Connection, Seen> e : members.entrySet()) {
             Seen seen = e.getValue();
@@ -120,7 +138,7 @@ final class LocalRoom {
                 if (m.stored()) {
                     seen.lastOffset = m.offset();
                 }
-                if (e.getKey().send(frame)) {
+                if (e.getKey().enqueue(frame)) {
                     accepted++;
                 }
             }
@@ -132,7 +150,16 @@ final class LocalRoom {
      * Queues a presence change to every member whose list does not have it yet (version -1: this
      * server's own news); in a room larger than the list limit, only the count, coalesced.
      */
-    synchronized void presence(PresenceChange change, Frame frame) {
+    void presence(PresenceChange change, Frame frame) {
+        Connection[] receivers;
+        synchronized (this) {
+            receivers = receivers();
+            queuePresence(change, frame);
+        }
+        flush(receivers);
+    }
+
+    private void queuePresence(PresenceChange change, Frame frame) {
         count = change.count();
         if (change.count() > listLimit && change.members() == null) {
             countVersion = Math.max(countVersion, change.version());
@@ -146,24 +173,29 @@ final class LocalRoom {
             }
             return;
         }
-        send(frame, change.version());
+        queueVersioned(frame, change.version());
     }
 
     /** Sends the coalesced member count to every member whose count is older. */
-    private synchronized void sendCount() {
-        countDue = false;
-        send(Frames.count(name, count), countVersion);
+    private void sendCount() {
+        Connection[] receivers;
+        synchronized (this) {
+            countDue = false;
+            receivers = receivers();
+            queueVersioned(Frames.count(name, count), countVersion);
+        }
+        flush(receivers);
     }
 
     /** Queues a presence frame of this version to every member that has not seen it (version -1: always). */
-    private void send(Frame frame, long version) {
+    private void queueVersioned(Frame frame, long version) {
         for (Map.Entry<Connection, Seen> e : members.entrySet()) {
             Seen seen = e.getValue();
             if (seen.held != null) {
                 hold(e.getKey(), seen, new Held(-1, version, frame));
             } else if (version < 0 || version > seen.presenceVersion) {
                 seen.presenceVersion = Math.max(seen.presenceVersion, version);
-                e.getKey().send(frame);
+                e.getKey().enqueue(frame);
             }
         }
     }
@@ -178,7 +210,16 @@ final class LocalRoom {
      * started over (a new epoch, offsets from 1 again), a new welcome and the new stream's history;
      * and the member list.
      */
-    synchronized void resynced(RoomJoin state) {
+    void resynced(RoomJoin state) {
+        Connection[] receivers;
+        synchronized (this) {
+            receivers = receivers();
+            queueResynced(state);
+        }
+        flush(receivers);
+    }
+
+    private void queueResynced(RoomJoin state) {
         boolean newEpoch = epoch != null && !epoch.equals(state.epoch());
         epoch = state.epoch();
         count = state.memberCount();
@@ -190,23 +231,27 @@ final class LocalRoom {
             }
             Connection c = e.getKey();
             if (newEpoch) {
-                c.send(Frames.welcome(name, c.name(), state.epoch()));
+                c.enqueue(Frames.welcome(name, c.name(), state.epoch()));
                 for (ChatMessage m : state.history()) {
-                    c.send(Frames.history(m));
+                    c.enqueue(Frames.history(m));
                 }
                 seen.lastOffset = state.lastOffset();
             }
-            c.send(memberList);
+            c.enqueue(memberList);
             seen.presenceVersion = state.presenceVersion();
         }
     }
 
     /** Renames a member and tells it its new name. */
-    synchronized void renamed(Connection c, String newName) {
-        if (members.containsKey(c)) {
+    void renamed(Connection c, String newName) {
+        synchronized (this) {
+            if (!members.containsKey(c)) {
+                return;
+            }
             c.rename(newName);
-            c.send(Frames.welcome(name, newName, epoch));
+            c.enqueue(Frames.welcome(name, newName, epoch));
         }
+        c.flush();
     }
 
     synchronized Connection find(String connectionId) {
@@ -241,6 +286,17 @@ final class LocalRoom {
 
     synchronized String epoch() {
         return epoch;
+    }
+
+    /** The connections here now, to flush once the lock is released. */
+    private Connection[] receivers() {
+        return members.keySet().toArray(new Connection[0]);
+    }
+
+    private static void flush(Connection[] receivers) {
+        for (Connection c : receivers) {
+            c.flush();
+        }
     }
 
     private void hold(Connection c, Seen seen, Held h) {

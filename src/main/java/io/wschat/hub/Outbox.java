@@ -7,13 +7,13 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Queue;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,8 +23,11 @@ import java.util.logging.Logger;
  *
  * <p>Why: a {@link Session} must never be written from two threads at once (Tomcat fails with
  * {@code TEXT_FULL_WRITING}), and whoever delivers a message (another client's reader thread, the
- * push API) must never wait on this client's socket. {@link #offer} only enqueues and, if no send is
- * in flight, starts one; the completion of each send starts the next.
+ * push API) must never wait on this client's socket. Delivering is two steps: {@link #enqueue}
+ * only queues, so a room can queue a message to all its members under its lock; {@link #flush}
+ * starts sending if no send is in flight, and is called with no lock held (a container may close the
+ * session from inside a failed send, on the sending thread, and run the endpoint's clean-up, which
+ * takes the hub's locks). The completion of each send starts the next.
  *
  * <p>When a reader stops reading, its queue grows. Past {@code limitBytes} the connection is a slow
  * consumer: its queue is dropped and it is closed with 1008 "slow consumer", so it costs the others
@@ -32,7 +35,7 @@ import java.util.logging.Logger;
  *
  * <p>Pings go through the same queue ({@link #offerPing}), so the heartbeat never writes to a session
  * while a message is being sent. The WebSocket API has no asynchronous ping, so the ping itself is
- * sent on the {@code control} executor, never on the thread that happened to pump the queue.
+ * sent on the {@code control} executor, never on the thread that happened to drain the queue.
  */
 public final class Outbox {
 
@@ -44,8 +47,26 @@ public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
-    /** Set while this thread is inside {@link #pump}: a send that completes inline must not recurse. */
-    private static final ThreadLocal<Outbox> PUMPING = new ThreadLocal<>();
+    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("wschat".getBytes(StandardCharsets.US_ASCII));
+
+    // The outbox's flags and byte count are fields of its own, updated through VarHandles rather than
+    // atomic objects: with tens of thousands of connections, four objects less per connection count.
+    private static final VarHandle SENDING;
+    private static final VarHandle CLOSED;
+    private static final VarHandle PING_QUEUED;
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SENDING = lookup.findVarHandle(Outbox.class, "sending", boolean.class);
+            CLOSED = lookup.findVarHandle(Outbox.class, "closed", boolean.class);
+            PING_QUEUED = lookup.findVarHandle(Outbox.class, "pingQueued", boolean.class);
+            QUEUED_BYTES = lookup.findVarHandle(Outbox.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Transport transport;
     private final long limitBytes;
@@ -53,13 +74,15 @@ public final class Outbox {
     private final Executor control;
     private final Runnable onSlowConsumer;
     private final Sent onSent;
-    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean sending = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean pingQueued = new AtomicBoolean();
-
-    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("wschat".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+    @SuppressWarnings("unused") // through SENDING: whoever sets it drains the queue until it clears it
+    private volatile boolean sending;
+    @SuppressWarnings("unused") // through CLOSED
+    private volatile boolean closed;
+    @SuppressWarnings("unused") // through PING_QUEUED
+    private volatile boolean pingQueued;
+    @SuppressWarnings("unused") // through QUEUED_BYTES
+    private volatile long queuedBytes;
 
     /** A queued frame, a ping (both null), or (frame null) the close that follows everything queued before it. */
     private record Item(Frame frame, CloseReason close) {
@@ -124,68 +147,73 @@ public final class Outbox {
 
     /** Queues a ping, unless one is still waiting to go out (a stuck connection does not collect pings). */
     public void offerPing() {
-        if (!closed.get() && pingQueued.compareAndSet(false, true)) {
+        if (!isClosed() && PING_QUEUED.compareAndSet(this, false, true)) {
             queue.add(Item.PING);
-            pump();
+            flush();
         }
     }
 
-    /**
-     * Queues a frame. Returns false when it was not accepted: the connection is closing, or this
-     * frame pushed the queue past its limit, in which case the connection is closed as a slow consumer.
-     * A single frame larger than the limit is still accepted into an empty queue.
-     */
+    /** Queues a frame and starts sending: {@link #enqueue} then {@link #flush}. */
     public boolean offer(Frame frame) {
-        if (closed.get()) {
+        boolean queued = enqueue(frame);
+        flush();
+        return queued;
+    }
+
+    /**
+     * Queues a frame without sending anything: call {@link #flush} afterwards, with no lock held.
+     * Returns false when it was not accepted: the connection is closing, or this frame pushed the
+     * queue past its limit, in which case the connection is closed as a slow consumer. A single frame
+     * larger than the limit is still accepted into an empty queue.
+     */
+    public boolean enqueue(Frame frame) {
+        if (isClosed()) {
             return false;
         }
-        long after = queuedBytes.addAndGet(frame.bytes());
+        long after = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.bytes()) + frame.bytes();
         if (after > limitBytes && after != frame.bytes()) {
-            queuedBytes.addAndGet(-frame.bytes());
+            QUEUED_BYTES.getAndAdd(this, (long) -frame.bytes());
             closeAsSlowConsumer();
             return false;
         }
         queue.add(new Item(frame, null));
-        pump();
         return true;
+    }
+
+    /** Starts draining the queue on this thread, unless a send is already in flight (its completion goes on). */
+    public void flush() {
+        if (!queue.isEmpty() && SENDING.compareAndSet(this, false, true)) {
+            drain();
+        }
     }
 
     /** Closes once every frame queued so far has been written. */
     public void closeAfterFlush(CloseReason reason) {
-        if (!closed.get()) {
+        if (!isClosed()) {
             queue.add(new Item(null, reason));
-            pump();
+            flush();
         }
     }
 
     /** Drops whatever is queued and closes now. */
     public void closeNow(CloseReason reason) {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, false, true)) {
             dropQueued();
             closeSession(reason);
         }
     }
 
     public boolean isClosed() {
-        return closed.get();
-    }
-
-    /**
-     * Whether this thread is inside an outbox's send. Tyrus (Payara) may find a socket dead inside the
-     * send call itself and close that session there, running its endpoint's {@code onClose} on this
-     * thread while the caller, delivering to a room, still holds the room's lock.
-     */
-    public static boolean sendingOnThisThread() {
-        return PUMPING.get() != null;
+        return (boolean) CLOSED.getVolatile(this);
     }
 
     public long queuedBytes() {
-        return queuedBytes.get();
+        return (long) QUEUED_BYTES.getVolatile(this);
     }
 
     /** Drops whatever is queued and closes with 1008 "slow consumer", counting it. */
     public void closeAsSlowConsumer() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, false, true)) {
             dropQueued();
             onSlowConsumer.run();
             closeSession(SLOW_CONSUMER);
@@ -196,84 +224,130 @@ public final class Outbox {
     private void dropQueued() {
         for (Item item; (item = queue.poll()) != null; ) {
             if (item.frame() != null) {
-                queuedBytes.addAndGet(-item.frame().bytes());
+                QUEUED_BYTES.getAndAdd(this, (long) -item.frame().bytes());
             }
         }
     }
 
-    private void pump() {
-        if (PUMPING.get() == this) {
-            return; // called from a send that completed inline: the loop below carries on
-        }
-        Outbox outer = PUMPING.get();
-        PUMPING.set(this);
-        try {
-            while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
-                Item next = queue.poll();
-                if (next == null) {
-                    sending.set(false);
-                } else if (next.frame() == null && next.close() != null) {
-                    closeNow(next.close()); // leaves sending set: nothing may follow a close
-                } else if (closed.get()) {
-                    sending.set(false);
-                } else if (next == Item.PING) {
-                    ping();
-                } else {
-                    send(next.frame());
+    /**
+     * Sends what is queued, one frame at a time, while sends complete on this thread. Runs only while
+     * this thread owns {@code sending}; hands it on to a send that completes later (its completion
+     * drains on), or to the ping task, or gives it up when the queue is empty.
+     */
+    private void drain() {
+        while (true) {
+            Item next = queue.poll();
+            if (next == null) {
+                SENDING.setVolatile(this, false);
+                // Something queued between the poll and the release would wait for the next flush: look again.
+                if (queue.isEmpty() || !SENDING.compareAndSet(this, false, true)) {
+                    return;
                 }
+                continue;
             }
-        } finally {
-            PUMPING.set(outer);
+            if (next.close() != null) {
+                closeNow(next.close()); // keeps sending set: nothing may follow a close
+                return;
+            }
+            if (isClosed()) {
+                SENDING.setVolatile(this, false);
+                return;
+            }
+            if (next == Item.PING) {
+                ping();
+                return;
+            }
+            Write write = new Write(next.frame());
+            try {
+                transport.sendText(write.frame.text(), write);
+            } catch (RuntimeException e) {
+                write.onResult(new SendResult(e));
+            }
+            if (write.returned()) {
+                return; // completes later: its completion drains on
+            }
         }
     }
 
-    private void send(Frame frame) {
-        long started = System.nanoTime();
-        try {
-            transport.sendText(frame.text(), result -> sent(frame, result, started));
-        } catch (RuntimeException e) {
-            sent(frame, new SendResult(e), started);
+    /**
+     * One frame's send. Whichever comes second, the completion or the return from {@code sendText},
+     * carries on draining; so a send that completes inline does not recurse, and one that completes
+     * later on another thread is picked up there. No thread-local state is needed.
+     */
+    private final class Write implements SendHandler {
+
+        private static final VarHandle PHASE;
+        private static final int PENDING = 0;
+        private static final int RETURNED = 1;
+        private static final int DONE = 2;
+
+        static {
+            try {
+                PHASE = MethodHandles.lookup().findVarHandle(Write.class, "phase", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Frame frame;
+        final long startedNanos = System.nanoTime();
+        @SuppressWarnings("unused") // through PHASE
+        private volatile int phase;
+
+        Write(Frame frame) {
+            this.frame = frame;
+        }
+
+        /** Called by the drain after sendText returned: true if the completion has not come yet (it drains on). */
+        boolean returned() {
+            return PHASE.compareAndSet(this, PENDING, RETURNED);
+        }
+
+        @Override
+        public void onResult(SendResult result) {
+            if (!written(frame, result, startedNanos)) {
+                return;
+            }
+            if (!PHASE.compareAndSet(this, PENDING, DONE)) {
+                drain(); // sendText returned long ago: carry on here
+            }
         }
     }
 
     private void ping() {
         Runnable ping = () -> {
-            pingQueued.set(false);
+            PING_QUEUED.setVolatile(this, false);
             try {
                 transport.sendPing(PING_PAYLOAD.duplicate());
             } catch (IOException | RuntimeException e) {
                 // A peer that cannot take a ping is gone; the heartbeat closes it when its pong is overdue.
                 LOG.log(Level.FINE, "ping failed", e);
             }
-            sending.set(false);
-            pump();
+            drain(); // still owning sending
         };
         try {
             control.execute(ping);
         } catch (RejectedExecutionException e) {
-            pingQueued.set(false);
-            sending.set(false); // shutting down: no more pings
+            PING_QUEUED.setVolatile(this, false);
+            SENDING.setVolatile(this, false); // shutting down: no more pings
         }
     }
 
-    private void sent(Frame frame, SendResult result, long startedNanos) {
-        queuedBytes.addAndGet(-frame.bytes());
-        if (result.isOK()) {
-            onSent.sent(frame.bytes(), System.nanoTime() - startedNanos);
-        }
+    /** Accounts for a finished send; false (and the connection closed) if it failed. */
+    private boolean written(Frame frame, SendResult result, long startedNanos) {
+        QUEUED_BYTES.getAndAdd(this, (long) -frame.bytes());
         if (!result.isOK()) {
             // The socket is gone. Tomcat closes the socket after a failed write but leaves the session
             // open and never calls onClose, so the registry would keep this connection for ever:
             // closing the session ourselves makes the container run the endpoint's clean-up.
             LOG.log(Level.FINE, "send failed, closing", result.getException());
-            closed.set(true);
+            CLOSED.setVolatile(this, true);
             dropQueued();
-            sending.set(false);
             closeSession(WRITE_FAILED);
-            return;
+            return false;
         }
-        sending.set(false);
-        pump();
+        onSent.sent(frame.bytes(), System.nanoTime() - startedNanos);
+        return true;
     }
 
     private void closeSession(CloseReason reason) {

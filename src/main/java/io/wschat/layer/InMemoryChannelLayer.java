@@ -2,6 +2,7 @@ package io.wschat.layer;
 
 import io.wschat.protocol.ChatMessage;
 import io.wschat.protocol.DirectMessage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,9 +16,13 @@ import java.util.function.LongSupplier;
  * The layer of one server: every room's stream and presence in memory, delivered straight to this
  * server's hub.
  *
- * <p>Each room is one object under its own lock: storing a message and handing it to the hub happen
- * under that lock, and so do a join and the snapshot the joiner gets, which is what makes every
- * member see one order and a joiner's history meet the live messages without gap or repeat.
+ * <p>Each room is one object under its own lock: a message is numbered and stored under it, a join
+ * registered and its snapshot taken under it, and what the hub must hear of (messages, presence
+ * changes) is queued under it in that order. The hub hears of them after the lock is released, one
+ * room's events handed on by one thread at a time in queue order: the room's lock is never held
+ * while members' sockets are written, and every member still sees one order. A joiner's history
+ * meets the live messages without gap or repeat because the hub holds the joiner back until its
+ * snapshot is sent and then sends only what came after it (see {@code hub.LocalRoom}).
  *
  * <p>A room with members keeps its last {@code max(historySize, maxRecover)} messages, so that a
  * client that was away briefly can resume exactly. A room whose last member left keeps its stream
@@ -30,6 +35,9 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     private static final class Room {
         final RoomStream stream;
         final RoomPresence presence;
+        /** What the hub must hear of, in order; guarded by the room's lock. */
+        final ArrayDeque<Runnable> toHub = new ArrayDeque<>();
+        boolean handingOn; // a thread is handing toHub on
         boolean dropped;
 
         Room(String name, RoomStream stream, int listLimit) {
@@ -93,7 +101,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public RoomJoin joinRoom(String room, Member member, Resume resume) {
         return inRoom(room, (r, drop) -> {
             startOverIfExpired(room, r);
-            String name = r.presence.join(member, listener::presenceChanged);
+            String name = r.presence.join(member, change -> toHub(r, () -> listener.presenceChanged(change)));
             markBusy(room);
             List<ChatMessage> missed = resume == null || !resume.epoch().equals(r.stream.epoch())
                     || r.stream.lastOffset() - resume.since() > maxRecover ? null : r.stream.after(resume.since());
@@ -110,7 +118,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     @Override
     public void leaveRoom(String room, Member member) {
         inRoom(room, false, (r, drop) -> {
-            r.presence.leave(member, listener::presenceChanged);
+            r.presence.leave(member, change -> toHub(r, () -> listener.presenceChanged(change)));
             if (r.presence.isEmpty()) {
                 markIdle(room, r, drop);
             }
@@ -120,7 +128,8 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public String renameInRoom(String room, Member member, String wanted) {
-        String name = inRoom(room, false, (r, drop) -> r.presence.rename(member, wanted, listener::presenceChanged));
+        String name = inRoom(room, false, (r, drop) -> r.presence.rename(member, wanted,
+                change -> toHub(r, () -> listener.presenceChanged(change))));
         return name == null ? wanted : name;
     }
 
@@ -137,7 +146,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             if (r.presence.isEmpty()) {
                 markIdle(draft.room(), r, drop); // said to nobody: kept for later joiners, and recently used
             }
-            listener.roomMessage(m);
+            toHub(r, () -> listener.roomMessage(m));
             Published p = new Published(m, r.presence.connectionCount(), false);
             if (key != null) {
                 dedup.remember(key, new Dedup.Answer(m.offset(), p.delivered()));
@@ -167,7 +176,8 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     /** A stream past its time to live starts over; members still there learn the new epoch. */
     private void startOverIfExpired(String room, Room r) {
         if (r.stream.touch(nanoClock.getAsLong()) && !r.presence.isEmpty()) {
-            listener.roomResynced(room, snapshot(r, null));
+            RoomJoin state = snapshot(r, null);
+            toHub(r, () -> listener.roomResynced(room, state));
         }
     }
 
@@ -202,14 +212,54 @@ public final class InMemoryChannelLayer implements ChannelLayer {
                 if (r == null) {
                     return null;
                 }
+                T result;
                 synchronized (r) {
-                    if (!r.dropped) {
-                        return action.apply(r, drop);
+                    if (r.dropped) {
+                        continue;
                     }
+                    result = action.apply(r, drop);
                 }
+                handOn(r);
+                return result;
             }
         } finally {
             drop.forEach(this::drop);
+        }
+    }
+
+    /** Queues what the hub must hear of; called under the room's lock. */
+    private static void toHub(Room r, Runnable event) {
+        r.toHub.add(event);
+    }
+
+    /**
+     * Hands the room's queued events to the hub, in order, with the room's lock released; if another
+     * thread is at it already, that thread hands these on too.
+     */
+    private static void handOn(Room r) {
+        synchronized (r) {
+            if (r.handingOn || r.toHub.isEmpty()) {
+                return;
+            }
+            r.handingOn = true;
+        }
+        while (true) {
+            Runnable next;
+            synchronized (r) {
+                next = r.toHub.poll();
+                if (next == null) {
+                    r.handingOn = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                synchronized (r) {
+                    r.handingOn = false; // a failing hub must not stop the room's later events
+                }
+                throw e;
+            }
         }
     }
 

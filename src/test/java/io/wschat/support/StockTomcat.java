@@ -70,10 +70,11 @@ public final class StockTomcat implements ChatServer {
             if (!connector.find()) {
                 throw new IllegalStateException("conf/server.xml has not the stock connector any more: update StockTomcat");
             }
-            // The README's connector (maxConnections above wschat.maxConnections); loopback only here.
+            // The README's connector (no connection cap, 512-byte socket buffers); loopback only here.
             xml = xml.substring(0, connector.start())
-                    + ("<Connector port=\"%d\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"\n"
-                    + "               maxConnections=\"10100\" redirectPort=\"8443\" />").formatted(port)
+                    + ("<Connector port=\"%d\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\""
+                    + " redirectPort=\"8443\"\n               maxConnections=\"-1\" socket.appReadBufSize=\"512\""
+                    + " socket.appWriteBufSize=\"512\" />").formatted(port)
                     + xml.substring(connector.end());
             xml = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\""); // no shutdown port: stopped by signal
             Files.writeString(serverXml, xml);
@@ -88,7 +89,10 @@ public final class StockTomcat implements ChatServer {
                 settings.putIfAbsent("wschat.identity", "container");
             }
             List<String> setenv = new ArrayList<>();
-            setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -Xmx512m\"");
+            // The README's JVM settings.
+            setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -XX:+UseSerialGC -Xmn16m -Xms64m -Xmx1g\"");
+            setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30\"");
+            setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=512\"");
             // catalina.sh splits CATALINA_OPTS at spaces: a value with one goes in the environment instead.
             settings.forEach((k, v) -> setenv.add(v.matches(".*\\s.*")
                     ? "export " + environmentName(k) + "='" + v + "'"

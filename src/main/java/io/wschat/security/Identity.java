@@ -94,7 +94,7 @@ public record Identity(String name, String person, boolean fixed, java.time.Inst
         if (mode != IdentityMode.OPEN) {
             Identity me = authenticated(mode, scope);
             if (!me.name().equals(username)) {
-                throw new Refused("signed in as another user than " + username);
+                throw new Refused("signed in as another user"); // not the name: a close reason holds at most 123 bytes
             }
             return me;
         }

@@ -32,7 +32,8 @@ class ClusterLoadIT {
         try (RedisServer redis = RedisServer.start()) {
             Map<String, String> settings = Map.of("wschat.layer", "redis", "wschat.redisUrl", redis.url(),
                     "wschat.messagesPerSecond", "100000", "wschat.messageBurst", "100000",
-                    "wschat.outboxBytes", String.valueOf(16 << 20));
+                    "wschat.outboxBytes", String.valueOf(16 << 20),
+                    "wschat.drainSeconds", "0"); // the clients are still open when the servers stop
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<WsClient> clients = new ArrayList<>();
             try (DevServer a = DevServer.start(DevServer.builtWar(), 0, "", settings, null);

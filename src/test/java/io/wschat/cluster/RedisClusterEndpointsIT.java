@@ -1,7 +1,8 @@
 package io.wschat.cluster;
 
-import io.wschat.DevServer;
 import io.wschat.endpoint.EndpointContract;
+import io.wschat.support.ChatServer;
+import io.wschat.support.ChatServers;
 import io.wschat.support.Http;
 import io.wschat.support.RedisServer;
 import java.net.URI;
@@ -12,15 +13,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The endpoint contract on two servers (the WAR in two Tomcats) sharing one real Redis: every
- * connection a test opens goes to the other server than the one before, so each test's clients are
- * spread over both, and everything the contract says must hold across servers.
+ * The endpoint contract on two servers sharing one real Redis: every connection a test opens goes to
+ * the other server than the one before, so each test's clients are spread over both, and everything
+ * the contract says must hold across servers. The servers run in the build's container (see
+ * {@link ChatServers}): two embedded Tomcats by default, two Payara Micros under {@code -Ppayara},
+ * two stock Tomcats under {@code -Ptomcat-dist}.
  */
 class RedisClusterEndpointsIT extends EndpointContract {
 
     private static RedisServer redis;
-    private static DevServer a;
-    private static DevServer b;
+    private static ChatServer a;
+    private static ChatServer b;
     private static URL baseA;
     private static URL baseB;
     private final AtomicInteger next = new AtomicInteger();
@@ -28,11 +31,11 @@ class RedisClusterEndpointsIT extends EndpointContract {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        Map<String, String> settings = Map.of("wschat.layer", "redis", "wschat.redisUrl", redis.url());
-        a = DevServer.start(DevServer.builtWar(), 0, "", settings, null);
-        b = DevServer.start(DevServer.builtWar(), 0, "", settings, null);
-        baseA = new URL("http://127.0.0.1:" + a.port() + "/");
-        baseB = new URL("http://127.0.0.1:" + b.port() + "/");
+        ChatServers.Spec spec = ChatServers.spec().with("wschat.layer", "redis", "wschat.redisUrl", redis.url());
+        a = ChatServers.start(spec);
+        b = ChatServers.start(spec);
+        baseA = a.base();
+        baseB = b.base();
     }
 
     @AfterAll

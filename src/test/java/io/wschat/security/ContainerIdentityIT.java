@@ -109,7 +109,7 @@ class ContainerIdentityIT {
         try (RawWebSocket c = RawWebSocket.connect(ws(container, "/ws/chat/lobby"), "Origin", null, "Authorization", basic("carol"))) {
             assertEquals(403, c.status());
         }
-        try (ChatServer cli = ChatServers.start(ChatServers.spec().with("wschat.allowMissingOrigin", "true").users(USERS));
+        try (ChatServer cli = ChatServers.start(ChatServers.spec().with("wschat.allowMissingOrigin", "true", "wschat.drainSeconds", "0").users(USERS));
              RawWebSocket c = RawWebSocket.connect(ws(cli, "/ws/chat/lobby"), "Origin", null, "Authorization", basic("carol"))) {
             assertEquals(101, c.status());
             assertEquals("carol", Json.parse(c.nextText()).str("user"));

@@ -292,30 +292,27 @@ public record Settings(
     }
 
     private static double doubleValue(Function<String, String> lookup, String key, double fallback) {
-        String raw = lookup.apply(key);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + raw + "'", e);
-        }
+        return parsed(lookup, key, fallback, Double::valueOf, "a number");
     }
 
     private static int intValue(Function<String, String> lookup, String key, int fallback) {
-        return Math.toIntExact(longValue(lookup, key, fallback));
+        return parsed(lookup, key, fallback, Integer::valueOf, "a whole number up to " + Integer.MAX_VALUE);
     }
 
     private static long longValue(Function<String, String> lookup, String key, long fallback) {
+        return parsed(lookup, key, fallback, Long::valueOf, "a whole number");
+    }
+
+    private static <T> T parsed(Function<String, String> lookup, String key, T fallback, Function<String, T> parse,
+            String what) {
         String raw = lookup.apply(key);
         if (raw == null) {
             return fallback;
         }
         try {
-            return Long.parseLong(raw);
+            return parse.apply(raw);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + raw + "'", e);
+            throw new IllegalArgumentException(key + " must be " + what + ", got '" + raw + "'", e);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.wschat.support;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +29,7 @@ import java.util.regex.Pattern;
  * takes about 10 s, so tests share one server per class where they can. Its log is kept in
  * {@code target/payara-micro/}. For a test that cuts connections, a {@link TcpRelay} stands in front.
  */
-public final class PayaraMicro implements ChatServer {
+public final class PayaraMicro extends ProcessChatServer {
 
     public static final String JAR_PROPERTY = "payara.micro.jar";
 
@@ -40,16 +38,8 @@ public final class PayaraMicro implements ChatServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    private final ServerProcess process;
-    private final int port;
-    private final String contextPath;
-    private final TcpRelay relay;
-
-    private PayaraMicro(ServerProcess process, int port, String contextPath, TcpRelay relay) {
-        this.process = process;
-        this.port = port;
-        this.contextPath = contextPath;
-        this.relay = relay;
+    private PayaraMicro(ServerProcess process, int port, ChatServers.Spec spec) throws IOException {
+        super(process, port, spec);
     }
 
     /** Starts on a free port and waits until the application answers. */
@@ -100,14 +90,8 @@ public final class PayaraMicro implements ChatServer {
                     "--postbootcommandfile", run.resolve("post-boot.asadmin").toAbsolutePath().toString()));
             ServerProcess process = ServerProcess.start("Payara Micro", command, Map.of(),
                     console ? null : run.resolve("payara.log"));
-            PayaraMicro server = new PayaraMicro(process, port, spec.contextPath(),
-                    spec.cuttable() ? new TcpRelay(port) : null);
-            try {
-                process.awaitHealthy(server.url(port, "health"), START_TIMEOUT);
-            } catch (RuntimeException | Error e) {
-                server.close();
-                throw e;
-            }
+            PayaraMicro server = new PayaraMicro(process, port, spec);
+            server.awaitStarted(START_TIMEOUT);
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Payara Micro did not start", e);
@@ -140,55 +124,6 @@ public final class PayaraMicro implements ChatServer {
         return "payara";
     }
 
-    @Override
-    public URL base() {
-        return url(relay != null ? relay.port() : port, "");
-    }
-
-    @Override
-    public URL spareBase() {
-        return url(port, "");
-    }
-
-    @Override
-    public void cutConnections() {
-        requireRelay().cut();
-    }
-
-    @Override
-    public void restoreConnections() {
-        requireRelay().restore();
-    }
-
-    private TcpRelay requireRelay() {
-        if (relay == null) {
-            throw new IllegalStateException("start the server with Spec.withCuts() to cut its connections");
-        }
-        return relay;
-    }
-
-    /** The server's log so far (a test may check what the server logged). */
-    public String log() {
-        return process.log();
-    }
-
-    /** Stops Payara as an operator would (SIGTERM: undeploys, so clients get 1001), then waits for it. */
-    @Override
-    public void close() {
-        if (relay != null) {
-            relay.close();
-        }
-        process.stop();
-    }
-
-    private URL url(int p, String path) {
-        try {
-            return new URL("http://127.0.0.1:" + p + contextPath + "/" + path);
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * The run command on Payara Micro ({@code mvn -Ppayara -DskipTests package exec:java@payara}): the WAR
      * at the root context on the given port, Payara's log on the console. {@code -Dwschat.*} options
@@ -210,6 +145,6 @@ public final class PayaraMicro implements ChatServer {
         System.out.println();
         System.out.println("wschat is ready on Payara Micro at http://localhost:" + port + "/  (Ctrl+C stops it)"
                 + (spec.users() == null ? "" : "; sign in as a user of " + users));
-        server.process.waitFor();
+        server.waitForExit();
     }
 }

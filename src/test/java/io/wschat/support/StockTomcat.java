@@ -1,8 +1,6 @@
 package io.wschat.support;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,7 @@ import java.util.stream.Stream;
  * {@code conf/tomcat-users.xml} (read by the stock {@code UserDatabaseRealm}) and the README's
  * security constraint in the WAR's {@code web.xml}.
  */
-public final class StockTomcat implements ChatServer {
+public final class StockTomcat extends ProcessChatServer {
 
     /** Where the distribution is unpacked ({@code CATALINA_HOME}). */
     public static final String HOME_PROPERTY = "tomcat.home";
@@ -35,16 +33,8 @@ public final class StockTomcat implements ChatServer {
     /** The distribution's HTTP connector in its {@code conf/server.xml}. */
     private static final Pattern STOCK_CONNECTOR = Pattern.compile("<Connector port=\"8080\" protocol=\"HTTP/1.1\"[^>]*/>");
 
-    private final ServerProcess process;
-    private final int port;
-    private final String contextPath;
-    private final TcpRelay relay;
-
-    private StockTomcat(ServerProcess process, int port, String contextPath, TcpRelay relay) {
-        this.process = process;
-        this.port = port;
-        this.contextPath = contextPath;
-        this.relay = relay;
+    private StockTomcat(ServerProcess process, int port, ChatServers.Spec spec) throws IOException {
+        super(process, port, spec);
     }
 
     public static StockTomcat start(ChatServers.Spec spec) {
@@ -104,14 +94,8 @@ public final class StockTomcat implements ChatServer {
                     Map.of("CATALINA_HOME", home.toString(), "CATALINA_BASE", base.toString(),
                             "JAVA_HOME", System.getProperty("java.home")),
                     base.resolve("logs/catalina.out"));
-            StockTomcat server = new StockTomcat(process, port, spec.contextPath(),
-                    spec.cuttable() ? new TcpRelay(port) : null);
-            try {
-                process.awaitHealthy(server.url(port, "health"), START_TIMEOUT);
-            } catch (RuntimeException | Error e) {
-                server.close();
-                throw e;
-            }
+            StockTomcat server = new StockTomcat(process, port, spec);
+            server.awaitStarted(START_TIMEOUT);
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Tomcat did not start", e);
@@ -126,48 +110,5 @@ public final class StockTomcat implements ChatServer {
     @Override
     public String container() {
         return "tomcat-dist";
-    }
-
-    @Override
-    public URL base() {
-        return url(relay != null ? relay.port() : port, "");
-    }
-
-    @Override
-    public URL spareBase() {
-        return url(port, "");
-    }
-
-    @Override
-    public void cutConnections() {
-        requireRelay().cut();
-    }
-
-    @Override
-    public void restoreConnections() {
-        requireRelay().restore();
-    }
-
-    private TcpRelay requireRelay() {
-        if (relay == null) {
-            throw new IllegalStateException("start the server with Spec.withCuts() to cut its connections");
-        }
-        return relay;
-    }
-
-    @Override
-    public void close() {
-        if (relay != null) {
-            relay.close();
-        }
-        process.stop();
-    }
-
-    private URL url(int p, String path) {
-        try {
-            return new URL("http://127.0.0.1:" + p + contextPath + "/" + path);
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

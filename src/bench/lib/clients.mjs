@@ -1,0 +1,124 @@
+// Opening and closing many `ws` client connections, bounded in count and time.
+import WebSocket from 'ws';
+
+/** What happened to a set of connections after they opened. */
+export class ConnectionEvents {
+  constructor() {
+    this.closedEarly = 0; // closed by the server (or the network) before the benchmark closed them
+    this.closeCodes = {};
+    this.errorsAfterOpen = 0;
+    this.pings = 0; // server pings received (ws answers each with a pong by itself)
+    this.closing = false;
+  }
+
+  summary() {
+    return { closed_early: this.closedEarly, close_codes: this.closeCodes, errors_after_open: this.errorsAfterOpen };
+  }
+}
+
+/**
+ * Opens n connections, at most `conc` handshakes in flight. urlOf(i) names each; onMessage(i, data)
+ * sees every frame from the moment the socket exists (a welcome can follow the handshake at once).
+ * Resolves at the deadline at the latest: { socks (null where it failed), errors, errorSamples, startedAt }.
+ */
+export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, events }) {
+  return new Promise((resolve) => {
+    const socks = new Array(n).fill(null);
+    const errorSamples = [];
+    let next = 0;
+    let inflight = 0;
+    let settledCount = 0;
+    let errors = 0;
+    let finished = false;
+    let startedAt = null;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      resolve({ socks, errors, errorSamples, startedAt });
+    };
+    const timer = setTimeout(() => {
+      errors += n - settledCount; // never opened in time
+      if (n > settledCount && errorSamples.length < 5) errorSamples.push(`${n - settledCount} still opening at the deadline`);
+      finish();
+    }, Math.max(0, deadline - Date.now()));
+    const fail = (why) => {
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(why);
+    };
+    const launch = () => {
+      while (inflight < conc && next < n && !finished) {
+        const i = next++;
+        inflight++;
+        if (startedAt === null) startedAt = performance.now();
+        let settled = false;
+        let opened = false;
+        const ws = new WebSocket(urlOf(i), {
+          handshakeTimeout: 30000, perMessageDeflate: false, skipUTF8Validation: true,
+          headers: { Origin: origin },
+        });
+        const settle = (ok, why) => {
+          if (settled) return;
+          settled = true;
+          inflight--;
+          settledCount++;
+          if (ok) {
+            opened = true;
+            socks[i] = ws;
+            if (onOpen) onOpen(i, ws);
+          } else {
+            fail(why);
+          }
+          if (settledCount === n) finish();
+          else launch();
+        };
+        ws.on('open', () => settle(true));
+        ws.on('error', (e) => {
+          if (!settled) settle(false, String(e.message || e));
+          else if (events && !events.closing) events.errorsAfterOpen++;
+        });
+        ws.on('unexpected-response', (req, res) => {
+          res.resume();
+          settle(false, `HTTP ${res.statusCode}`);
+          ws.terminate();
+        });
+        ws.on('close', (code) => {
+          if (!settled) settle(false, `closed ${code} during the handshake`);
+          else if (opened && events && !events.closing) {
+            events.closedEarly++;
+            events.closeCodes[code] = (events.closeCodes[code] || 0) + 1;
+          }
+        });
+        if (events) ws.on('ping', () => { events.pings++; });
+        if (onMessage) ws.on('message', (data) => onMessage(i, data));
+      }
+    };
+    if (n === 0) finish();
+    else launch();
+  });
+}
+
+/** Closes every open socket with 1000 and waits for the closes, at most `ms`; then drops what is left. */
+export function closeAll(socks, ms, events) {
+  if (events) events.closing = true;
+  return new Promise((resolve) => {
+    let open = 0;
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      for (const s of socks) if (s && s.readyState !== WebSocket.CLOSED) s.terminate();
+      resolve();
+    }, ms);
+    for (const s of socks) {
+      if (!s || s.readyState === WebSocket.CLOSED) continue;
+      open++;
+      s.once('close', () => {
+        if (--open === 0) done();
+      });
+      s.close(1000);
+    }
+    if (open === 0) done();
+  });
+}

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllServers, startServer } from './lib/servers.mjs';
+import { killAllServers, startServer, stopAllServers } from './lib/servers.mjs';
 import { table } from './lib/report.mjs';
 import { idleConnections, joinStorm, pairTraffic, roomTraffic, settledRss } from './lib/workloads.mjs';
 
@@ -180,9 +180,9 @@ async function main() {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    killAllServers();
-    process.exit(130);
+  process.once(signal, () => {
+    console.error(`[bench] ${signal}: stopping the servers`);
+    stopAllServers().finally(() => process.exit(130));
   });
 }
 process.on('exit', killAllServers);

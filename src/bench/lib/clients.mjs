@@ -6,13 +6,17 @@ export class ConnectionEvents {
   constructor() {
     this.closedEarly = 0; // closed by the server (or the network) before the benchmark closed them
     this.closeCodes = {};
+    this.closeReasons = []; // the first few distinct "code reason" pairs
     this.errorsAfterOpen = 0;
     this.pings = 0; // server pings received (ws answers each with a pong by itself)
     this.closing = false;
   }
 
   summary() {
-    return { closed_early: this.closedEarly, close_codes: this.closeCodes, errors_after_open: this.errorsAfterOpen };
+    return {
+      closed_early: this.closedEarly, close_codes: this.closeCodes, errors_after_open: this.errorsAfterOpen,
+      ...(this.closeReasons.length ? { close_reasons: this.closeReasons } : {}),
+    };
   }
 }
 
@@ -82,11 +86,13 @@ export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, 
           settle(false, `HTTP ${res.statusCode}`);
           ws.terminate();
         });
-        ws.on('close', (code) => {
+        ws.on('close', (code, reason) => {
           if (!settled) settle(false, `closed ${code} during the handshake`);
           else if (opened && events && !events.closing) {
             events.closedEarly++;
             events.closeCodes[code] = (events.closeCodes[code] || 0) + 1;
+            const said = `${code} ${reason}`.trim();
+            if (events.closeReasons.length < 5 && !events.closeReasons.includes(said)) events.closeReasons.push(said);
           }
         });
         if (events) ws.on('ping', () => { events.pings++; });

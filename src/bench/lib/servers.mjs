@@ -110,19 +110,24 @@ async function firstAccepted(port, deadline, gaveUp) {
 
 /**
  * SIGTERM to what was spawned (wschat's launcher passes it on to the server JVM and waits for it),
- * then makes sure neither process is left: SIGKILL after 40 s. Returns true if it stopped by itself.
+ * then makes sure neither process is left: SIGKILL after graceMs (40 s). Returns true if it stopped by itself.
  */
-export async function stopServer(server) {
+export async function stopServer(server, graceMs = 40000) {
   if (!live.has(server)) return true;
   const pids = [server.pid, server.launcherPid].filter((p) => p);
   if (!server.exited) server.child.kill('SIGTERM');
-  const deadline = Date.now() + 40000;
+  const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
   const clean = !pids.some(isAlive);
   for (const p of pids) if (isAlive(p)) try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone meanwhile */ }
   live.delete(server);
   server.log.end();
   return clean;
+}
+
+/** On Ctrl+C: SIGTERM to every server still running, SIGKILL to what is left after 10 s. */
+export async function stopAllServers() {
+  await Promise.all([...live].map((server) => stopServer(server, 10000)));
 }
 
 /** Last resort when the benchmark itself is ending abnormally: no server outlives it. */

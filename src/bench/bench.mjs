@@ -26,7 +26,7 @@ const HELP = `usage: src/bench/run [options]
   --storm N            connections in the join storm (default 2000)
   --idle LIST          idle connection counts held in one room (default 2000,10000)
   --idle-echo LIST     idle connection counts held on /echo (default 10000; '' for none)
-  --hold S             seconds idle connections are held (default 12)
+  --hold S             seconds idle connections are held (default 20: a ping interval plus the pong timeout)
   --ping-ms MS         server ping interval during idle holds (default 5000)
   --conc N             WebSocket handshakes in flight (default 50)
   --timeout S          bound of each phase (default 180); --stall S: end a run after S s without a delivery (default 10)
@@ -36,7 +36,7 @@ function parseOptions(argv) {
   const o = {
     only: WORKLOADS, servers: ['wschat', 'node'], repeat: 1, quick: false,
     fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
-    idle: [2000, 10000], idleEcho: [10000], hold: 12, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
+    idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
     warmup: true, startTimeout: 120,
     repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', outDir: 'target/bench',
   };

@@ -144,6 +144,14 @@ const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES,
 const ROOM = /^\/ws\/chat\/([^/]+)\/?$/;
 const USER = /^\/ws\/([^/]+)\/?$/;
 
+const decode = (segment) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch (e) {
+    return null; // malformed percent-encoding: no such room or user
+  }
+};
+
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://localhost');
   let route = null;
@@ -151,11 +159,11 @@ server.on('upgrade', (req, socket, head) => {
   if (url.pathname === '/echo' || url.pathname === '/echo/') {
     route = (ws) => echo(ws);
   } else if ((m = ROOM.exec(url.pathname))) {
-    const room = decodeURIComponent(m[1]);
-    if (NAME.test(room)) route = (ws) => joinRoom(ws, room, url.searchParams);
+    const room = decode(m[1]);
+    if (room !== null && NAME.test(room)) route = (ws) => joinRoom(ws, room, url.searchParams);
   } else if ((m = USER.exec(url.pathname))) {
-    const user = decodeURIComponent(m[1]);
-    if (NAME.test(user)) route = (ws) => joinUser(ws, user);
+    const user = decode(m[1]);
+    if (user !== null && NAME.test(user)) route = (ws) => joinUser(ws, user);
   }
   if (!route) {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -126,9 +126,16 @@ async function main() {
     const b = await pairTraffic(server, w, { label: 'warmup', pairs: 10, messages: 100, window: 10 });
     log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (fan-out ${a.delivered}/${a.expected}, direct ${b.delivered}/${b.expected} delivered)`);
   };
-  const measure = async (name, fn, repeat) => {
+  const measure = async (server, name, fn, repeat) => {
     log(`${name} ...`);
+    const before = server.problems.count;
     const r = await fn();
+    const problems = server.problems.count - before;
+    if (problems > 0) {
+      r.server_log_problems = problems;
+      r.server_log_sample = server.problems.samples.slice(-Math.min(problems, 3));
+      log(`${name}: the server logged ${problems} problem line(s), e.g. ${r.server_log_sample[0]}`);
+    }
     emit(r, repeat);
   };
 
@@ -140,16 +147,16 @@ async function main() {
           started(server, repeat, 'traffic');
           if (['fanout', 'rooms', 'pairs', 'storm'].some(wants)) await warmUp(server);
           if (wants('fanout')) {
-            await measure(`${kind} fanout`, () => roomTraffic(server, o, { label: 'fanout', clients: fanC, rooms: 1, messages: fanM, window: o.window }), repeat);
+            await measure(server, `${kind} fanout`, () => roomTraffic(server, o, { label: 'fanout', clients: fanC, rooms: 1, messages: fanM, window: o.window }), repeat);
           }
           if (wants('rooms')) {
-            await measure(`${kind} rooms`, () => roomTraffic(server, o, { label: 'rooms', clients: roomC, rooms: roomR, messages: roomM, window: o.window }), repeat);
+            await measure(server, `${kind} rooms`, () => roomTraffic(server, o, { label: 'rooms', clients: roomC, rooms: roomR, messages: roomM, window: o.window }), repeat);
           }
           if (wants('pairs')) {
-            await measure(`${kind} pairs`, () => pairTraffic(server, o, { label: 'pairs', pairs: pairP, messages: pairM, window: o.window }), repeat);
+            await measure(server, `${kind} pairs`, () => pairTraffic(server, o, { label: 'pairs', pairs: pairP, messages: pairM, window: o.window }), repeat);
           }
           if (wants('storm')) {
-            await measure(`${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
+            await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
           }
         } finally {
           if (!(await server.stop())) log(`${kind} did not stop by itself within 40 s: killed`);
@@ -165,7 +172,7 @@ async function main() {
             started(server, repeat, label);
             await warmUp(server);
             const rssBase = await settledRss(server);
-            await measure(`${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase }), repeat);
+            await measure(server, `${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase }), repeat);
           } finally {
             if (!(await server.stop())) log(`${kind} did not stop by itself within 40 s: killed`);
           }

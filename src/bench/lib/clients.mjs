@@ -23,9 +23,10 @@ export class ConnectionEvents {
 /**
  * Opens n connections, at most `conc` handshakes in flight. urlOf(i) names each; onMessage(i, data)
  * sees every frame from the moment the socket exists (a welcome can follow the handshake at once).
- * Resolves at the deadline at the latest: { socks (null where it failed), errors, errorSamples, startedAt }.
+ * Resolves at the deadline at the latest, or once no handshake succeeded for stallMs (a server that
+ * stopped accepting): { socks (null where it failed), errors, errorSamples, startedAt }.
  */
-export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, events }) {
+export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, events, stallMs = 30000 }) {
   return new Promise((resolve) => {
     const socks = new Array(n).fill(null);
     const errorSamples = [];
@@ -39,13 +40,21 @@ export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, 
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearInterval(stallTimer);
       resolve({ socks, errors, errorSamples, startedAt });
     };
-    const timer = setTimeout(() => {
-      errors += n - settledCount; // never opened in time
-      if (n > settledCount && errorSamples.length < 5) errorSamples.push(`${n - settledCount} still opening at the deadline`);
+    let lastOpenAt = Date.now();
+    const pending = new Set(); // handshakes in flight
+    const giveUp = (why) => {
+      for (const ws of pending) ws.terminate(); // not to open later, uncounted and never closed
+      errors += n - settledCount; // never opened
+      if (n > settledCount && errorSamples.length < 5) errorSamples.push(`${n - settledCount} not opened: ${why}`);
       finish();
-    }, Math.max(0, deadline - Date.now()));
+    };
+    const timer = setTimeout(() => giveUp('the deadline passed'), Math.max(0, deadline - Date.now()));
+    const stallTimer = setInterval(() => {
+      if (Date.now() - lastOpenAt > stallMs) giveUp(`no handshake succeeded for ${stallMs / 1000} s`);
+    }, 1000);
     const fail = (why) => {
       errors++;
       if (errorSamples.length < 5) errorSamples.push(why);
@@ -61,13 +70,16 @@ export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, 
           handshakeTimeout: 30000, perMessageDeflate: false, skipUTF8Validation: true,
           headers: { Origin: origin },
         });
+        pending.add(ws);
         const settle = (ok, why) => {
-          if (settled) return;
+          if (settled || finished) return;
           settled = true;
+          pending.delete(ws);
           inflight--;
           settledCount++;
           if (ok) {
             opened = true;
+            lastOpenAt = Date.now();
             socks[i] = ws;
             if (onOpen) onOpen(i, ws);
           } else {

@@ -19,6 +19,9 @@ export const WSCHAT_LOAD_SETTINGS = {
   'wschat.drainSeconds': '0', // the benchmark closes its clients before stopping the server
 };
 
+/** A line of a server's output reporting trouble (java.util.logging levels, uncaught exceptions). */
+const PROBLEM = /^(SEVERE|WARNING):|Exception in thread|OutOfMemoryError|^Error:/;
+
 const live = new Set(); // servers started and not yet stopped, killed if the benchmark dies
 
 /** A free loopback port (the kernel's choice, released just before the server binds it). */
@@ -59,13 +62,26 @@ export async function startServer(kind, o, extra = {}) {
   const log = createWriteStream(path.join(o.logDir, `${kind}-${port}.log`));
   const spawnedAt = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: o.repo });
-  const server = { kind, port, launcherPid: child.pid, pid: null, startMs: null, child, log, exited: false };
+  const server = {
+    kind, port, launcherPid: child.pid, pid: null, startMs: null, child, log, exited: false,
+    problems: { count: 0, samples: [] }, // lines of the server's output that report trouble
+  };
   live.add(server);
   child.on('exit', () => { server.exited = true; });
   let output = '';
+  let partial = '';
   const pidSeen = new Promise((resolve) => {
     const onData = (chunk) => {
       log.write(chunk);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop().slice(-2000);
+      for (const line of lines) {
+        if (PROBLEM.test(line)) {
+          server.problems.count++;
+          server.problems.samples.push(line.slice(0, 300));
+          if (server.problems.samples.length > 20) server.problems.samples.shift();
+        }
+      }
       if (server.pid === null) {
         output = (output + chunk.toString()).slice(-4000);
         const m = /is ready at http:\/\/\S+\s+\(pid (\d+)/.exec(output);

@@ -202,7 +202,8 @@ async function traffic(server, o, spec) {
   const rss = rssKiB(server.pid);
   await closeAll(socks, 10000, events);
 
-  const elapsed = ((end === 'complete' ? lastDeliveryAt : t1) - t0) / 1000;
+  // Throughput over first send -> last delivery; a run that stalled is not credited with its wait.
+  const elapsed = ((end !== 'timeout' && lastDeliveryAt > t0 ? lastDeliveryAt : t1) - t0) / 1000;
   const sorted = latency.subarray(0, nLatency).sort();
   const cpuUs = cpu1 - cpu0;
   const result = {

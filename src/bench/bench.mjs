@@ -7,6 +7,7 @@
 // the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
 // end, the table on stderr; both also under target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllServers, startServer, stopAllServers } from './lib/servers.mjs';
@@ -105,7 +106,8 @@ async function main() {
   const jsonl = path.join(o.outDir, `results-${stamp}.jsonl`);
   const results = [];
   const emit = (r, repeat) => {
-    const line = JSON.stringify({ ...r, run: repeat });
+    // The machine's load: figures taken while other processes compete for the cores are not comparable.
+    const line = JSON.stringify({ ...r, run: repeat, load_avg_1m: Number(os.loadavg()[0].toFixed(2)) });
     console.log(line);
     appendFileSync(jsonl, line + '\n');
     results.push(r);

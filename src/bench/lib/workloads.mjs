@@ -41,6 +41,9 @@ function percentile(sorted, p) {
   return round(sorted[i], 3);
 }
 
+/** The clients' CPU use over a phase, in % of one core: near 100 means the client, not the server, was the limit. */
+const clientCpuPct = (usage, ms) => round(((usage.user + usage.system) / 1000 / ms) * 100, 1);
+
 const round = (x, digits) => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
 
 /** A decimal number in buf from pos on; sets parsed.end to the first byte after it. */
@@ -199,6 +202,7 @@ async function traffic(server, o, spec) {
   t1 = performance.now();
   client1 = process.cpuUsage(client0);
   clearInterval(watch);
+  const clientPct = clientCpuPct(client1, t1 - t0);
   const rss = rssKiB(server.pid);
   await closeAll(socks, 10000, events);
 
@@ -216,7 +220,7 @@ async function traffic(server, o, spec) {
     server_cpu_s: round(cpuUs / 1e6, 3),
     server_rss_kib: rss,
     elapsed_s: round(elapsed, 3),
-    client_cpu_pct: round(((client1.user + client1.system) / 1000 / (t1 - t0)) * 100, 1),
+    client_cpu_pct: clientPct,
     misrouted, reordered, error_frames: errorFrames, connect_errors: opened.errors,
     ...events.summary(), end,
   };
@@ -296,6 +300,7 @@ export async function joinStorm(server, o, { label, connections }) {
   const deadline = Date.now() + o.timeout * 1000;
   const cpu0 = cpuMicros(server.pid);
   const rss0 = rssKiB(server.pid);
+  const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
     conc: o.conc, origin: origin(server), onMessage, deadline, events,
     urlOf: (i) => wsUrl(server, `/ws/chat/${label}-${run}?name=s${i}`),
@@ -308,7 +313,9 @@ export async function joinStorm(server, o, { label, connections }) {
   await quiet(() => lastFrameAt, 1000, Math.max(0, deadline - Date.now()));
   const cpu1 = cpuMicros(server.pid);
   const rss1 = rssKiB(server.pid);
+  const client1 = process.cpuUsage(client0);
   const start = opened.startedAt;
+  const clientPct = clientCpuPct(client1, performance.now() - start);
   await closeAll(opened.socks, 30000, events);
   return {
     server: server.kind, workload: label, connections, concurrent_handshakes: o.conc,
@@ -321,6 +328,7 @@ export async function joinStorm(server, o, { label, connections }) {
     server_cpu_s: round((cpu1 - cpu0) / 1e6, 3),
     server_cpu_ms_per_connection: round((cpu1 - cpu0) / 1000 / Math.max(1, openCount), 3),
     server_rss_growth_kib: rss1 - rss0,
+    client_cpu_pct: clientPct,
     ...events.summary(),
     ...(opened.errorSamples.length ? { connect_error_samples: opened.errorSamples } : {}),
   };
@@ -352,6 +360,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     nPresent++;
   };
   const deadline = Date.now() + o.timeout * 1000;
+  const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
     conc: o.conc, origin: origin(server), onMessage, onOpen, deadline, events,
     urlOf: (i) => wsUrl(server, inRoom ? `/ws/chat/${label}-${run}?name=i${i}` : '/echo'),
@@ -361,6 +370,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
   await until(() => nPresent >= openCount, deadline);
   const readyAt = performance.now();
   await quiet(() => lastFrameAt, 1000, Math.max(0, deadline - Date.now()));
+  const openingClientPct = clientCpuPct(process.cpuUsage(client0), performance.now() - start);
   const rssSettled = rssKiB(server.pid);
   const cpu0 = cpuMicros(server.pid);
   const pings0 = events.pings;
@@ -386,7 +396,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     kib_per_connection: openCount ? round((rssEnd - rssBase) / openCount, 1) : null,
     kib_per_connection_settled: openCount ? round((rssSettled - rssBase) / openCount, 1) : null,
     hold_server_cpu_pct: round(((cpu1 - cpu0) / 1e6 / heldS) * 100, 2),
-    frames_received: frames,
+    frames_received: frames, opening_client_cpu_pct: openingClientPct,
     ...summary,
     ...(opened.errorSamples.length ? { connect_error_samples: opened.errorSamples } : {}),
   };

@@ -336,8 +336,9 @@ export async function joinStorm(server, o, { label, connections }) {
 
 /**
  * Idle connections: `connections` opened (into one room, or on /echo) and held for `hold` s while
- * the server pings them. Memory per connection: the server's RSS growth over its RSS before they
- * opened (rssBase, read by the caller once the warmed-up server was quiet), divided by the connections.
+ * the server pings them. Memory per connection: the growth of the server's RSS, at its highest from
+ * the moment they are open and quiet to the end of the hold (read every second), over its RSS before
+ * they opened (rssBase, read by the caller once the warmed-up server was quiet), ÷ the connections.
  */
 export async function idleConnections(server, o, { label, connections, endpoint, hold, rssBase }) {
   const run = nextRun();
@@ -382,6 +383,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     rssMax = Math.max(rssMax, rssKiB(server.pid));
   }
   const rssEnd = rssKiB(server.pid);
+  rssMax = Math.max(rssMax, rssEnd);
   const cpu1 = cpuMicros(server.pid);
   const heldS = (performance.now() - holdStart) / 1000;
   const stillOpen = opened.socks.filter((s) => s && s.readyState === 1).length;
@@ -393,8 +395,11 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     present: nPresent, ready_s: round((readyAt - start) / 1000, 3), hold_s: round(heldS, 1),
     still_open: stillOpen, pings_received: pings, pings_per_connection: round(pings / Math.max(1, openCount), 2),
     rss_base_kib: rssBase, rss_settled_kib: rssSettled, rss_end_kib: rssEnd, rss_max_kib: rssMax,
-    kib_per_connection: openCount ? round((rssEnd - rssBase) / openCount, 1) : null,
+    // The highest RSS from open-and-quiet to the end of the hold: a collection that happens to run just
+    // before one reading (Node's often does) does not flatter the figure.
+    kib_per_connection: openCount ? round((rssMax - rssBase) / openCount, 1) : null,
     kib_per_connection_settled: openCount ? round((rssSettled - rssBase) / openCount, 1) : null,
+    kib_per_connection_end: openCount ? round((rssEnd - rssBase) / openCount, 1) : null,
     hold_server_cpu_pct: round(((cpu1 - cpu0) / 1e6 / heldS) * 100, 2),
     frames_received: frames, opening_client_cpu_pct: openingClientPct,
     ...summary,

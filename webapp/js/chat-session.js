@@ -66,18 +66,21 @@ export class ChatSession {
       case 'ack':
         return this.acknowledged(frame.client_id, frame.offset);
       case 'presence.members':
-        return this.view.setMembers(frame.members);
+        return this.view.setMembers(frame.members, frame.count);
       case 'chat.message':
         return this.chat(frame);
       case 'presence.join':
-        this.view.addMember(frame.user);
+        this.view.addMember(frame.user, frame.count);
         return this.view.addNotice(ROOM, `${frame.user} joined`);
       case 'presence.leave':
-        this.view.removeMember(frame.user);
+        this.view.removeMember(frame.user, frame.count);
         return this.view.addNotice(ROOM, `${frame.user} left`);
       case 'presence.rename':
-        this.view.renameMember(frame.from, frame.to);
+        this.view.renameMember(frame.from, frame.to, frame.count);
         return this.view.addNotice(ROOM, `${frame.from} is now ${frame.to}`);
+      case 'presence.count':
+        // A large room: only how many are here, not who came and went.
+        return this.view.setCount(frame.count);
       case 'error':
         return this.roomError(frame);
       default:

@@ -73,6 +73,7 @@ export class ChatView {
     this.panes.replaceChildren();
     this.members.replaceChildren();
     this.memberCount.textContent = '';
+    this.count = undefined;
     this.active = null;
   }
 
@@ -82,7 +83,7 @@ export class ChatView {
     this.myName = name;
     this.me.textContent = `you are ${name}`;
     this.me.hidden = false;
-    this.members.querySelectorAll('li').forEach((li) => this.drawMember(li));
+    this.memberItems().forEach((li) => this.drawMember(li));
   }
 
   /** The private-message connection's state, shown as a dot by the name (and as its tooltip). */
@@ -106,32 +107,46 @@ export class ChatView {
 
   // ---- members ------------------------------------------------------------------------------
 
-  setMembers(names) {
+  /**
+   * The member list: a large room's list holds only its first names (the server's list limit), and
+   * count says how many members there are in all.
+   */
+  setMembers(names, count = names.length) {
     this.members.replaceChildren(...names.map((name) => this.memberItem(name)));
-    this.countMembers();
+    this.setCount(count);
   }
 
-  addMember(name) {
-    if (this.memberElement(name)) return;
-    this.members.append(this.memberItem(name));
-    this.countMembers();
+  addMember(name, count) {
+    if (!this.memberElement(name)) this.members.append(this.memberItem(name));
+    this.setCount(count);
   }
 
-  removeMember(name) {
+  removeMember(name, count) {
     this.memberElement(name)?.remove();
-    this.countMembers();
+    this.setCount(count);
   }
 
-  renameMember(from, to) {
+  renameMember(from, to, count) {
     const li = this.memberElement(from);
-    if (!li) return this.addMember(to);
-    if (this.memberElement(to)) return this.removeMember(from);
+    if (!li) return this.addMember(to, count);
+    if (this.memberElement(to)) return this.removeMember(from, count);
     li.dataset.name = to;
     this.drawMember(li);
+    return this.setCount(count);
+  }
+
+  /** How many members the room has (the list may show only some of them). */
+  setCount(count) {
+    this.count = count;
+    this.countMembers();
   }
 
   memberElement(name) {
     return [...this.members.children].find((li) => li.dataset.name === name);
+  }
+
+  memberItems() {
+    return [...this.members.children].filter((li) => li.dataset.name !== undefined);
   }
 
   memberItem(name) {
@@ -154,7 +169,11 @@ export class ChatView {
   }
 
   countMembers() {
-    this.memberCount.textContent = String(this.members.children.length);
+    this.members.querySelector('li.more')?.remove();
+    const listed = this.memberItems().length;
+    const count = Math.max(this.count ?? listed, listed);
+    this.memberCount.textContent = String(count);
+    if (count > listed) this.members.append(el('li', { className: 'more', text: `and ${count - listed} more` }));
   }
 
   // ---- conversations ------------------------------------------------------------------------

@@ -50,7 +50,7 @@ public final class DevServer implements AutoCloseable {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(port);
-        tomcat.getConnector(); // creates the default HTTP/1.1 connector
+        configure(tomcat.getConnector()); // creates the default HTTP/1.1 connector
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         Files.createDirectories(base.resolve("webapps"));
         // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the class path.
@@ -71,6 +71,17 @@ public final class DevServer implements AutoCloseable {
             throw new LifecycleException("the web application failed to start; see the log above");
         }
         return new DevServer(tomcat, tomcat.getConnector().getLocalPort());
+    }
+
+    /**
+     * The connector settings the README recommends for a stock Tomcat: each open socket keeps a read
+     * and a write buffer of its own (8 KiB each by default), so 1 KiB each, and no cap on connections
+     * (the connector allows 8,192 by default; wschat.maxConnections is the limit that answers 503).
+     */
+    static void configure(Connector connector) {
+        connector.setProperty("socket.appReadBufSize", "512");
+        connector.setProperty("socket.appWriteBufSize", "512");
+        connector.setProperty("maxConnections", "-1");
     }
 
     /**
@@ -149,15 +160,19 @@ public final class DevServer implements AutoCloseable {
         tomcat.destroy();
     }
 
+    /** Tomcat's WebSocket I/O buffers, several per connection (8 KiB each by default); read once, at class load. */
+    public static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
     /**
      * The JVM options of the run command's server, the ones the README recommends for a stock Tomcat:
      * see the README's "Performance" section for what each buys.
      */
     static final List<String> SERVER_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xms64m", "-Xmx1g", "-XX:TieredStopAtLevel=4");
+            "-XX:+UseSerialGC", "-Xmn16m", "-Xms64m", "-Xmx1g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-D" + TOMCAT_WEBSOCKET_BUFFER + "=512");
 
-    /** Set in the server's own JVM: serve here rather than launch. */
-    private static final String SERVE_HERE = "wschat.devServer.serveHere";
+
+    /** Set (to true) in the server's own JVM: {@link #main} serves there rather than launch another. */
+    public static final String SERVE_HERE = "wschat.devServer.serveHere";
 
     /**
      * The run command ({@code mvn -DskipTests package exec:java}): launches the server in a JVM of its

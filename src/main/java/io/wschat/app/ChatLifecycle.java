@@ -28,7 +28,18 @@ public class ChatLifecycle implements ServletContextListener {
         ChatRuntime runtime = ChatRuntime.start(settings);
         runtime.serve(serverContainer);
         context.setAttribute(ChatRuntime.ATTRIBUTE, runtime);
-        LOG.info("wschat started at context path '" + context.getContextPath() + "' with " + settings);
+        LOG.info("wschat started at context path '" + context.getContextPath() + "' with " + settings
+                + "; JSON-P " + jsonProvider());
+    }
+
+    /**
+     * Which JSON-P implementation parses client frames, and where from: the WAR carries Parsson for
+     * Tomcat, but a Jakarta EE server (Payara) may load its own copy first.
+     */
+    static String jsonProvider() {
+        Class<?> provider = io.wschat.protocol.Json.PROVIDER.getClass();
+        java.security.CodeSource source = provider.getProtectionDomain().getCodeSource();
+        return provider.getName() + " from " + (source == null ? "the platform" : source.getLocation());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.wschat.api.Messenger;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
 import io.wschat.hub.Heartbeat;
+import io.wschat.hub.OpeningPing;
 import io.wschat.hub.Outbox;
 import io.wschat.hub.Registry;
 import io.wschat.layer.ChannelLayer;
@@ -33,7 +34,8 @@ import java.util.logging.Logger;
 /**
  * Everything one running chat server holds: settings, the registry, the channel layer, the
  * messenger, the handshake and connection limits, and every thread the application starts (the
- * closers, the pinger and the one scheduler, which drives the heartbeat).
+ * closers, the pinger and the one scheduler, which drives the heartbeat, token expiry, the drain and
+ * the coalesced member counts of large rooms).
  *
  * <p>Each web application has its own runtime: {@link ChatLifecycle} starts it, stores it as the
  * {@link #ATTRIBUTE} of its {@code ServletContext} (where servlets and filters find it) and serves it
@@ -72,6 +74,7 @@ public final class ChatRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final OriginPolicy originPolicy;
     private final HandshakeStamp handshakeStamp = new HandshakeStamp();
+    private final OpeningPing openingPing;
     // ---- issue 11 (operations) ----
     private final TokenVerifier tokens;
     private final TokenExpiry tokenExpiry;
@@ -82,13 +85,13 @@ public final class ChatRuntime implements AutoCloseable {
         this.settings = settings;
         this.tokens = settings.identity() == Settings.IdentityMode.TOKEN // first: a bad key fails before threads start
                 ? TokenVerifier.from(settings, Clock.systemUTC()) : null;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "scheduler-"));
         this.layer = Layers.create(settings);
-        this.registry = new Registry(layer, settings.outboxBytes());
+        this.registry = new Registry(layer, settings.outboxBytes(), settings.presenceListLimit(), scheduler);
         this.messenger = new Messenger(layer, registry, Clock.systemUTC());
         layer.start(registry);
         this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
         this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads(THREAD_PREFIX + "heartbeat-"));
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
         this.tokenExpiry = new TokenExpiry(scheduler, Clock.systemUTC());
@@ -105,6 +108,7 @@ public final class ChatRuntime implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
                 interval, interval, TimeUnit.MILLISECONDS);
+        this.openingPing = new OpeningPing(scheduler, settings.pongTimeoutMillis());
     }
 
     /** Starts a runtime; {@link #serve} then makes it the one of a WebSocket container's endpoints. */
@@ -191,12 +195,26 @@ public final class ChatRuntime implements AutoCloseable {
         if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
             return null;
         }
-        Outbox outbox = new Outbox(session, settings.outboxBytes(), closer, control, registry::countSlowConsumer,
+        Outbox outbox = new Outbox(Outbox.Transport.of(session), settings.outboxBytes(), closer, control, registry::countSlowConsumer,
                 metrics::frameSent);
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);
         return c;
+    }
+
+    /** Called once the endpoint has joined its groups: sends the opening ping (see {@link OpeningPing}). */
+    public void opened(Connection c) {
+        openingPing.watch(c);
+    }
+
+    /** Runs a task soon on one of the runtime's own threads (on this one once it is shutting down). */
+    public void later(Runnable task) {
+        try {
+            closer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run(); // shutting down
+        }
     }
 
     /** Unregisters the connection and gives its slot back. */

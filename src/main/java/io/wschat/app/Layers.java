@@ -13,11 +13,12 @@ final class Layers {
     static ChannelLayer create(Settings settings) {
         return switch (settings.layer()) {
             case MEMORY -> new InMemoryChannelLayer(settings.historySize(), settings.maxRecover(),
-                    settings.historyTtlSeconds(), settings.maxIdleRooms(), settings.dedupSeconds(), System::nanoTime);
+                    settings.historyTtlSeconds(), settings.maxIdleRooms(), settings.dedupSeconds(),
+                    settings.presenceListLimit(), System::nanoTime);
             // Named here only: in memory mode no class of the Redis client is ever loaded.
             case REDIS -> new io.wschat.layer.redis.RedisChannelLayer(settings.redisUrl(), settings.historySize(),
                     settings.maxRecover(), settings.historyTtlSeconds(), settings.presenceTtlSeconds(),
-                    settings.dedupSeconds(), settings.redisTimeoutMillis());
+                    settings.dedupSeconds(), settings.presenceListLimit(), settings.redisTimeoutMillis());
         };
     }
 }

@@ -68,6 +68,7 @@ public record Settings(
         long redisTimeoutMillis,
         int maxRecover,
         long dedupSeconds,
+        int presenceListLimit,
         // ---- issue 11 (operations): token identity, drain, metrics ----
         String tokenSecret,
         String tokenPublicKey,
@@ -100,6 +101,7 @@ public record Settings(
     public static final String REDIS_TIMEOUT_MILLIS = "wschat.redisTimeoutMillis";
     public static final String MAX_RECOVER = "wschat.maxRecover";
     public static final String DEDUP_SECONDS = "wschat.dedupSeconds";
+    public static final String PRESENCE_LIST_LIMIT = "wschat.presenceListLimit";
     public static final String TOKEN_SECRET = "wschat.tokenSecret";
     public static final String TOKEN_PUBLIC_KEY = "wschat.tokenPublicKey";
     public static final String TOKEN_ISSUER = "wschat.tokenIssuer";
@@ -147,6 +149,7 @@ public record Settings(
         require(redisTimeoutMillis >= 10, REDIS_TIMEOUT_MILLIS + " must be at least 10");
         require(maxRecover >= 0, MAX_RECOVER + " must not be negative");
         require(dedupSeconds >= 1, DEDUP_SECONDS + " must be at least 1");
+        require(presenceListLimit >= 1, PRESENCE_LIST_LIMIT + " must be at least 1");
         layer = layer == null ? LayerKind.MEMORY : layer;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl;
         require(layer != LayerKind.REDIS || redisUrl != null, LAYER + "=redis needs " + REDIS_URL
@@ -197,6 +200,7 @@ public record Settings(
                 longValue(lookup, REDIS_TIMEOUT_MILLIS, 2_000),
                 intValue(lookup, MAX_RECOVER, 1_000),
                 longValue(lookup, DEDUP_SECONDS, 300),
+                intValue(lookup, PRESENCE_LIST_LIMIT, 100),
                 lookup.apply(TOKEN_SECRET),
                 lookup.apply(TOKEN_PUBLIC_KEY),
                 lookup.apply(TOKEN_ISSUER),

@@ -2,7 +2,6 @@ package io.wschat.endpoint;
 
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -17,14 +16,17 @@ public class BroadcastEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session) {
-        if (open(session, Identity::anonymous)) {
-            runtime.registry().joinBroadcast(connection);
-        }
+        open(session, Identity::anonymous);
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (withinLimit(text) && !runtime.messenger().broadcast(text)) {
+    @Override
+    protected void join() {
+        runtime.registry().joinBroadcast(connection);
+    }
+
+    @Override
+    protected void onText(String text) {
+        if (!runtime.messenger().broadcast(text)) {
             replyUnavailable("this broadcast");
         }
     }

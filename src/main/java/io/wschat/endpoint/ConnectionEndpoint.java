@@ -3,6 +3,7 @@ package io.wschat.endpoint;
 import io.wschat.app.ChatRuntime;
 import io.wschat.config.Settings;
 import io.wschat.hub.Connection;
+import io.wschat.hub.Outbox;
 import io.wschat.metrics.Metrics;
 import io.wschat.ops.Drain;
 import io.wschat.protocol.ErrorCode;
@@ -56,6 +57,8 @@ public abstract class ConnectionEndpoint {
     protected HandshakeScope scope;
     protected Identity identity;
     private MessageRate rate;
+    private StringBuilder partial; // a text message arriving in parts, until its last part
+    private long partialBytes;
     private TokenExpiry.Watch expiry;
     private String endpoint; // this endpoint's path template, the label of its metrics
 
@@ -66,10 +69,14 @@ public abstract class ConnectionEndpoint {
     }
 
     /**
-     * Opens the connection: call first in {@code @OnOpen}. Returns false when it was refused (invalid
-     * or forbidden identity: 1008, or in {@code token} mode a room the token does not allow: 4403;
-     * connection limit: 1013; a draining server: 1012); the session is then being closed and the
-     * endpoint must do nothing more.
+     * Opens the connection: call in {@code @OnOpen}, once the fields {@link #join()} uses are set.
+     * Returns false when it was refused (invalid or forbidden identity: 1008, or in {@code token} mode
+     * a room the token does not allow: 4403; connection limit: 1013; a draining server: 1012); the
+     * session is then being closed and the endpoint must do nothing more.
+     *
+     * <p>The opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
+     * the session and call {@code onClose} at once, on the pinging thread, which must find the
+     * connection registered and joined to clean it up.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
@@ -93,9 +100,8 @@ public abstract class ConnectionEndpoint {
             close(session, SCOPE_MISMATCH);
             return false;
         }
-        int max = settings.maxMessageBytes();
-        session.setMaxTextMessageBufferSize(max);
-        session.setMaxBinaryMessageBufferSize(max);
+        // No buffer sizes are raised here: the container's (1 KiB in web.xml) are allocated for every
+        // connection at open, whatever it will send; messages larger than that arrive in parts (onTextPart).
         // A blocked ping or close to a peer that stopped reading gives up when its pong would be overdue.
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.pongTimeoutMillis());
         connection = runtime.connect(session, identity, scope.clientAddress());
@@ -110,6 +116,8 @@ public abstract class ConnectionEndpoint {
             expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
         }
         runtime.metrics().connectionOpened(endpoint);
+        join();
+        runtime.opened(connection);
         return true;
     }
 
@@ -153,15 +161,51 @@ public abstract class ConnectionEndpoint {
     }
 
     /**
-     * True if the frame may be acted on. Over the size limit the connection is closed with 1009 (the
-     * container enforces the same limit; this check keeps it exact in UTF-8 bytes on every container).
+     * A text message or a part of one. The container buffers each connection's messages in a small
+     * buffer it allocates up front (1 KiB here, see web.xml), so a larger message comes in parts; only
+     * those are assembled, into a buffer that lives as long as the message, and a message growing past
+     * {@code wschat.maxMessageBytes} is closed with 1009 as soon as it does.
+     */
+    @OnMessage
+    public final void onTextPart(String part, boolean last) {
+        if (connection == null) {
+            return; // refused in onOpen; the close is on its way
+        }
+        String text = part;
+        if (partial != null || !last) {
+            if (partial == null) {
+                partial = new StringBuilder(part.length() * 2);
+            }
+            partial.append(part);
+            partialBytes += Utf8.length(part);
+            int max = runtime.settings().maxMessageBytes();
+            if (partialBytes > max) {
+                partial = null;
+                connection.close(new CloseReason(CloseCodes.TOO_BIG, "message over " + max + " bytes"));
+                return;
+            }
+            if (!last) {
+                return;
+            }
+            text = partial.toString();
+            partial = null;
+            partialBytes = 0;
+        }
+        if (withinLimit(text)) {
+            onText(text);
+        }
+    }
+
+    /** A whole text message within the size and rate limits. */
+    protected abstract void onText(String text);
+
+    /**
+     * True if the frame may be acted on. Over the size limit the connection is closed with 1009 (exact
+     * in UTF-8 bytes, whatever the container).
      * Over the rate limit the frame is dropped with a {@code rate_limited} error frame, and a client
      * that keeps flooding is closed with 1008 (see {@link MessageRate}).
      */
-    protected final boolean withinLimit(String text) {
-        if (connection == null) {
-            return false; // refused in onOpen; the close is on its way
-        }
+    private boolean withinLimit(String text) {
         int max = runtime.settings().maxMessageBytes();
         if (text.length() > max || (text.length() * 3L > max && Utf8.length(text) > max)) {
             connection.close(new CloseReason(CloseCodes.TOO_BIG, "message over " + max + " bytes"));
@@ -194,8 +238,9 @@ public abstract class ConnectionEndpoint {
         connection.send(e.toFrame());
     }
 
+    /** Binary frames are refused on their first part: nothing of them is buffered. */
     @OnMessage
-    public void onBinary(ByteBuffer data) {
+    public void onBinary(ByteBuffer part, boolean last) {
         if (connection != null) {
             connection.close(BINARY_REFUSED);
         }
@@ -214,14 +259,25 @@ public abstract class ConnectionEndpoint {
         if (expiry != null) {
             expiry.cancel();
         }
-        if (connection != null) {
-            runtime.metrics().connectionClosed(endpoint);
+        if (connection == null) {
+            return; // refused in onOpen: nothing was registered
+        }
+        runtime.metrics().connectionClosed(endpoint);
+        Runnable cleanUp = () -> {
             connection.end(); // waits for a join still running in onOpen (see Connection#end)
             try {
                 leave();
             } finally {
                 runtime.disconnect(connection);
             }
+        };
+        if (Outbox.sendingOnThisThread()) {
+            // Tyrus closed this session from inside a send on this thread (it found the socket dead),
+            // maybe under a room's lock held by the delivery: leaving the room here would take the
+            // registry's locks in the reverse order of a join, a deadlock seen on Payara. So later.
+            runtime.later(cleanUp);
+        } else {
+            cleanUp.run();
         }
     }
 
@@ -230,6 +286,9 @@ public abstract class ConnectionEndpoint {
         // The container closes the session after reporting; onClose does the clean-up.
         LOG.log(Level.FINE, "connection error", error);
     }
+
+    /** Puts the newly registered connection into the endpoint's groups (a room, a user, broadcast). */
+    protected abstract void join();
 
     /** Takes the connection out of whatever groups it joined. */
     protected abstract void leave();

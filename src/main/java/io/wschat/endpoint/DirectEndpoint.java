@@ -9,7 +9,6 @@ import io.wschat.protocol.Inbound;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -32,20 +31,23 @@ public class DirectEndpoint extends ConnectionEndpoint {
     @OnOpen
     public void onOpen(Session session, @PathParam("username") String username) {
         // In container and token modes only the signed-in user's own name (else 1008); in open mode any valid name.
-        if (open(session, (mode, scope) -> Identity.forUser(mode, scope, username))) {
-            this.username = username;
-            try {
-                runtime.registry().joinUser(username, connection);
-            } catch (LayerUnavailable e) {
-                this.username = null;
-                closeUnavailable();
-            }
+        this.username = username;
+        open(session, (mode, scope) -> Identity.forUser(mode, scope, username));
+    }
+
+    @Override
+    protected void join() {
+        try {
+            runtime.registry().joinUser(username, connection);
+        } catch (LayerUnavailable e) {
+            username = null; // in no group: nothing to say, nothing to leave
+            closeUnavailable();
         }
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (username == null || !withinLimit(text)) {
+    @Override
+    protected void onText(String text) {
+        if (username == null) {
             return;
         }
         try {

@@ -3,7 +3,6 @@ package io.wschat.endpoint;
 import io.wschat.protocol.Frame;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -24,11 +23,14 @@ public class EchoEndpoint extends ConnectionEndpoint {
         open(session, Identity::anonymous);
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (withinLimit(text)) {
-            reply(Frame.of(text));
-        }
+    @Override
+    protected void onText(String text) {
+        reply(Frame.of(text));
+    }
+
+    @Override
+    protected void join() {
+        // in no group
     }
 
     @Override

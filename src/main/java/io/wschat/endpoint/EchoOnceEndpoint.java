@@ -5,7 +5,6 @@ import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -27,13 +26,18 @@ public class EchoOnceEndpoint extends ConnectionEndpoint {
         open(session, Identity::anonymous);
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (!echoed && withinLimit(text)) {
+    @Override
+    protected void onText(String text) {
+        if (!echoed) {
             echoed = true;
             reply(Frame.of(text));
             connection.close(DONE);
         }
+    }
+
+    @Override
+    protected void join() {
+        // in no group
     }
 
     @Override

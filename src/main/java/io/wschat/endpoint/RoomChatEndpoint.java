@@ -12,7 +12,8 @@ import io.wschat.protocol.ProtocolException;
 import io.wschat.security.HandshakeScope;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
-import jakarta.websocket.OnMessage;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -45,21 +46,25 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
             refuse(session, "invalid room name");
             return;
         }
-        if (open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
-            Resume resume;
-            try {
-                resume = resume(scope);
-            } catch (ProtocolException e) {
-                refuse(session, e.getMessage());
-                return;
-            }
-            this.room = room;
-            try {
-                runtime.registry().joinRoom(room, connection, resume);
-            } catch (LayerUnavailable e) {
-                this.room = null; // in no room: nothing to say, nothing to leave
-                closeUnavailable();
-            }
+        this.room = room;
+        open(session, (mode, scope) -> Identity.forRoom(mode, scope, room));
+    }
+
+    @Override
+    protected void join() {
+        Resume resume;
+        try {
+            resume = resume(scope);
+        } catch (ProtocolException e) {
+            room = null; // in no room: nothing to say, nothing to leave
+            connection.close(new CloseReason(CloseCodes.VIOLATED_POLICY, e.getMessage()));
+            return;
+        }
+        try {
+            runtime.registry().joinRoom(room, connection, resume);
+        } catch (LayerUnavailable e) {
+            room = null;
+            closeUnavailable();
         }
     }
 
@@ -82,9 +87,9 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
         return new Resume(Long.parseLong(since), epoch);
     }
 
-    @OnMessage
-    public void onMessage(String text) {
-        if (room == null || !withinLimit(text)) {
+    @Override
+    protected void onText(String text) {
+        if (room == null) {
             return;
         }
         ChatRequest request;

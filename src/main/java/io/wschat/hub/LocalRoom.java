@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This server's connections in one room, and what each has already seen.
@@ -21,6 +24,11 @@ import java.util.Map;
  * S and the presence changes after P. From then on a member is sent exactly the messages after S and
  * the changes after P: on a layer shared between servers, messages already in its history may still
  * be on their way to this server, and are skipped for it.
+ *
+ * <p>Presence in a large room: while the room has at most {@code listLimit} members, each join, leave
+ * and rename is sent to every member. Above it, sending each change to every member would make a
+ * storm of n joins cost n² frames; members are sent instead, at most every {@value #COUNT_INTERVAL_MILLIS}
+ * ms, the member count ({@code presence.count}), and joiners get the first {@code listLimit} names.
  *
  * <p>Every method holds this room's monitor, so what a member is sent comes in the order the layer
  * delivered. Holding it is cheap: delivery only queues to each member's {@link Outbox}.
@@ -40,14 +48,24 @@ final class LocalRoom {
     private record Held(long offset, long version, Frame frame) {
     }
 
+    /** How often, at most, members of a room larger than its list limit are sent its member count. */
+    static final long COUNT_INTERVAL_MILLIS = 500;
+
     private final String name;
     private final long heldLimitBytes;
+    private final int listLimit;
+    private final ScheduledExecutorService scheduler;
     private final Map<Connection, Seen> members = new LinkedHashMap<>();
     private String epoch;
+    private int count;
+    private long countVersion; // the presence version the next coalesced count covers
+    private boolean countDue; // a coalesced count is scheduled
 
-    LocalRoom(String name, long heldLimitBytes) {
+    LocalRoom(String name, long heldLimitBytes, int listLimit, ScheduledExecutorService scheduler) {
         this.name = name;
         this.heldLimitBytes = heldLimitBytes;
+        this.listLimit = listLimit;
+        this.scheduler = scheduler;
     }
 
     synchronized void addJoining(Connection c) {
@@ -63,7 +81,8 @@ final class LocalRoom {
         epoch = join.epoch();
         c.rename(join.name());
         c.send(Frames.welcome(name, join.name(), join.epoch(), join.recovered()));
-        c.send(Frames.members(name, join.members()));
+        count = join.memberCount();
+        c.send(Frames.members(name, join.members(), join.memberCount()));
         for (ChatMessage m : join.history()) {
             c.send(Frames.history(m));
         }
@@ -109,17 +128,49 @@ final class LocalRoom {
         return accepted;
     }
 
-    /** Queues a presence change to every member whose list does not have it yet (version -1: this server's own news). */
+    /**
+     * Queues a presence change to every member whose list does not have it yet (version -1: this
+     * server's own news); in a room larger than the list limit, only the count, coalesced.
+     */
     synchronized void presence(PresenceChange change, Frame frame) {
+        count = change.count();
+        if (change.count() > listLimit && change.members() == null) {
+            countVersion = Math.max(countVersion, change.version());
+            if (!countDue) {
+                countDue = true;
+                try {
+                    scheduler.schedule(this::sendCount, COUNT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    countDue = false; // shutting down
+                }
+            }
+            return;
+        }
+        send(frame, change.version());
+    }
+
+    /** Sends the coalesced member count to every member whose count is older. */
+    private synchronized void sendCount() {
+        countDue = false;
+        send(Frames.count(name, count), countVersion);
+    }
+
+    /** Queues a presence frame of this version to every member that has not seen it (version -1: always). */
+    private void send(Frame frame, long version) {
         for (Map.Entry<Connection, Seen> e : members.entrySet()) {
             Seen seen = e.getValue();
             if (seen.held != null) {
-                hold(e.getKey(), seen, new Held(-1, change.version(), frame));
-            } else if (change.version() < 0 || change.version() > seen.presenceVersion) {
-                seen.presenceVersion = Math.max(seen.presenceVersion, change.version());
+                hold(e.getKey(), seen, new Held(-1, version, frame));
+            } else if (version < 0 || version > seen.presenceVersion) {
+                seen.presenceVersion = Math.max(seen.presenceVersion, version);
                 e.getKey().send(frame);
             }
         }
+    }
+
+    /** The room's member count as this server last heard it. */
+    synchronized int count() {
+        return count;
     }
 
     /**
@@ -130,7 +181,8 @@ final class LocalRoom {
     synchronized void resynced(RoomJoin state) {
         boolean newEpoch = epoch != null && !epoch.equals(state.epoch());
         epoch = state.epoch();
-        Frame memberList = Frames.members(name, state.members());
+        count = state.memberCount();
+        Frame memberList = Frames.members(name, state.members(), state.memberCount());
         for (Map.Entry<Connection, Seen> e : members.entrySet()) {
             Seen seen = e.getValue();
             if (seen.held != null) {

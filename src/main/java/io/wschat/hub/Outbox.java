@@ -2,6 +2,8 @@ package io.wschat.hub;
 
 import io.wschat.protocol.Frame;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -45,7 +47,7 @@ public final class Outbox {
     /** Set while this thread is inside {@link #pump}: a send that completes inline must not recurse. */
     private static final ThreadLocal<Outbox> PUMPING = new ThreadLocal<>();
 
-    private final Session session;
+    private final Transport transport;
     private final long limitBytes;
     private final Executor closer;
     private final Executor control;
@@ -70,9 +72,49 @@ public final class Outbox {
         void sent(int bytes, long nanos);
     }
 
-    public Outbox(Session session, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer,
+    /**
+     * What an outbox writes to: a WebSocket session ({@link #of(Session)}), or a fake one in unit tests.
+     */
+    public interface Transport {
+        /** Starts an asynchronous text send; {@code done} is told when it completes, maybe on this thread. */
+        void sendText(String text, SendHandler done);
+
+        /** Sends a ping. The WebSocket API has no asynchronous ping: this may block while the socket is full. */
+        void sendPing(ByteBuffer payload) throws IOException;
+
+        void close(CloseReason reason) throws IOException;
+
+        boolean isOpen();
+
+        static Transport of(Session session) {
+            RemoteEndpoint.Async remote = session.getAsyncRemote();
+            return new Transport() {
+                @Override
+                public void sendText(String text, SendHandler done) {
+                    remote.sendText(text, done);
+                }
+
+                @Override
+                public void sendPing(ByteBuffer payload) throws IOException {
+                    remote.sendPing(payload);
+                }
+
+                @Override
+                public void close(CloseReason reason) throws IOException {
+                    session.close(reason);
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return session.isOpen();
+                }
+            };
+        }
+    }
+
+    public Outbox(Transport transport, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer,
             Sent onSent) {
-        this.session = session;
+        this.transport = transport;
         this.limitBytes = limitBytes;
         this.closer = closer;
         this.control = control;
@@ -119,13 +161,22 @@ public final class Outbox {
     /** Drops whatever is queued and closes now. */
     public void closeNow(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
-            queue.clear();
+            dropQueued();
             closeSession(reason);
         }
     }
 
     public boolean isClosed() {
         return closed.get();
+    }
+
+    /**
+     * Whether this thread is inside an outbox's send. Tyrus (Payara) may find a socket dead inside the
+     * send call itself and close that session there, running its endpoint's {@code onClose} on this
+     * thread while the caller, delivering to a room, still holds the room's lock.
+     */
+    public static boolean sendingOnThisThread() {
+        return PUMPING.get() != null;
     }
 
     public long queuedBytes() {
@@ -135,9 +186,18 @@ public final class Outbox {
     /** Drops whatever is queued and closes with 1008 "slow consumer", counting it. */
     public void closeAsSlowConsumer() {
         if (closed.compareAndSet(false, true)) {
-            queue.clear();
+            dropQueued();
             onSlowConsumer.run();
             closeSession(SLOW_CONSUMER);
+        }
+    }
+
+    /** Drops whatever is queued, taking its bytes off the count. */
+    private void dropQueued() {
+        for (Item item; (item = queue.poll()) != null; ) {
+            if (item.frame() != null) {
+                queuedBytes.addAndGet(-item.frame().bytes());
+            }
         }
     }
 
@@ -170,7 +230,7 @@ public final class Outbox {
     private void send(Frame frame) {
         long started = System.nanoTime();
         try {
-            session.getAsyncRemote().sendText(frame.text(), result -> sent(frame, result, started));
+            transport.sendText(frame.text(), result -> sent(frame, result, started));
         } catch (RuntimeException e) {
             sent(frame, new SendResult(e), started);
         }
@@ -180,7 +240,7 @@ public final class Outbox {
         Runnable ping = () -> {
             pingQueued.set(false);
             try {
-                session.getAsyncRemote().sendPing(PING_PAYLOAD.duplicate());
+                transport.sendPing(PING_PAYLOAD.duplicate());
             } catch (IOException | RuntimeException e) {
                 // A peer that cannot take a ping is gone; the heartbeat closes it when its pong is overdue.
                 LOG.log(Level.FINE, "ping failed", e);
@@ -207,7 +267,7 @@ public final class Outbox {
             // closing the session ourselves makes the container run the endpoint's clean-up.
             LOG.log(Level.FINE, "send failed, closing", result.getException());
             closed.set(true);
-            queue.clear();
+            dropQueued();
             sending.set(false);
             closeSession(WRITE_FAILED);
             return;
@@ -219,8 +279,8 @@ public final class Outbox {
     private void closeSession(CloseReason reason) {
         Runnable close = () -> {
             try {
-                if (session.isOpen()) {
-                    session.close(reason);
+                if (transport.isOpen()) {
+                    transport.close(reason);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "close failed", e);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,6 +34,8 @@ public final class Registry implements LayerListener {
 
     private final ChannelLayer layer;
     private final long heldLimitBytes;
+    private final int listLimit;
+    private final ScheduledExecutorService scheduler;
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Group> users = new ConcurrentHashMap<>();
     private final Group broadcast = new Group();
@@ -42,10 +45,14 @@ public final class Registry implements LayerListener {
     /**
      * @param heldLimitBytes how much may be held back for a joining connection (its outbox limit): a
      *                       joiner that cannot take that in is a slow consumer
+     * @param listLimit      names a member list holds at most; above it members get a coalesced count
+     * @param scheduler      where coalesced member counts are sent from
      */
-    public Registry(ChannelLayer layer, long heldLimitBytes) {
+    public Registry(ChannelLayer layer, long heldLimitBytes, int listLimit, ScheduledExecutorService scheduler) {
         this.layer = layer;
         this.heldLimitBytes = heldLimitBytes;
+        this.listLimit = listLimit;
+        this.scheduler = scheduler;
     }
 
     // ---- connections -------------------------------------------------------------------------
@@ -93,7 +100,7 @@ public final class Registry implements LayerListener {
                 return;
             }
             LocalRoom local = rooms.compute(room, (k, r) -> {
-                LocalRoom joined = r != null ? r : new LocalRoom(k, heldLimitBytes);
+                LocalRoom joined = r != null ? r : new LocalRoom(k, heldLimitBytes, listLimit, scheduler);
                 joined.addJoining(c);
                 return joined;
             });
@@ -119,7 +126,8 @@ public final class Registry implements LayerListener {
         } catch (LayerUnavailable e) {
             // The layer re-announces this server's members once it is back; until then, tell the room here.
             if (!local.hasOtherMemberNamed(c.name(), c)) {
-                local.presence(PresenceChange.left(room, c.name(), -1), Frames.left(room, c.name()));
+                PresenceChange left = PresenceChange.left(room, c.name(), -1, Math.max(0, local.count() - 1), null);
+                local.presence(left, Frames.presence(left));
             }
         }
     }

@@ -32,14 +32,15 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         final RoomPresence presence;
         boolean dropped;
 
-        Room(String name, RoomStream stream) {
+        Room(String name, RoomStream stream, int listLimit) {
             this.stream = stream;
-            this.presence = new RoomPresence(name);
+            this.presence = new RoomPresence(name, listLimit);
         }
     }
 
     private final int historySize;
     private final int maxRecover;
+    private final int listLimit;
     private final long ttlNanos;
     private final int maxIdleRooms;
     private final LongSupplier nanoClock;
@@ -57,11 +58,13 @@ public final class InMemoryChannelLayer implements ChannelLayer {
      * @param ttlSeconds   how long a room's stream is kept after its last message or join
      * @param maxIdleRooms rooms without members kept at most
      * @param dedupSeconds how long a client id or idempotency key is remembered
+     * @param listLimit    names a member list holds at most
      */
     public InMemoryChannelLayer(int historySize, int maxRecover, long ttlSeconds, int maxIdleRooms,
-            long dedupSeconds, LongSupplier nanoClock) {
+            long dedupSeconds, int listLimit, LongSupplier nanoClock) {
         this.historySize = historySize;
         this.maxRecover = maxRecover;
+        this.listLimit = listLimit;
         this.dedup = new Dedup(dedupSeconds, 100_000, nanoClock);
         this.ttlNanos = ttlSeconds * 1_000_000_000L;
         this.maxIdleRooms = maxIdleRooms;
@@ -96,11 +99,11 @@ public final class InMemoryChannelLayer implements ChannelLayer {
                     || r.stream.lastOffset() - resume.since() > maxRecover ? null : r.stream.after(resume.since());
             if (missed != null) {
                 return new RoomJoin(name, r.stream.epoch(), r.stream.lastOffset(), r.presence.version(),
-                        r.presence.members(), missed, true);
+                        r.presence.members(), r.presence.memberCount(), missed, true);
             }
             RoomJoin usual = snapshot(r, name);
             return resume == null ? usual : new RoomJoin(name, usual.epoch(), usual.lastOffset(),
-                    usual.presenceVersion(), usual.members(), usual.history(), false);
+                    usual.presenceVersion(), usual.members(), usual.memberCount(), usual.history(), false);
         });
     }
 
@@ -170,7 +173,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     private RoomJoin snapshot(Room r, String name) {
         return new RoomJoin(name, r.stream.epoch(), r.stream.lastOffset(), r.presence.version(),
-                r.presence.members(), r.stream.last(historySize), null);
+                r.presence.members(), r.presence.memberCount(), r.stream.last(historySize), null);
     }
 
     /** What a room operation does under the room's lock; it adds to {@code drop} the idle rooms to let go. */
@@ -194,7 +197,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             while (true) {
                 Room r = create
                         ? rooms.computeIfAbsent(name, n -> new Room(n, new RoomStream(Math.max(historySize, maxRecover),
-                                ttlNanos, nanoClock.getAsLong())))
+                                ttlNanos, nanoClock.getAsLong()), listLimit))
                         : rooms.get(name);
                 if (r == null) {
                     return null;

@@ -13,13 +13,14 @@ import java.util.List;
  *                        offsets start over with it
  * @param lastOffset      the offset of the last message stored in the room (0: none)
  * @param presenceVersion the room's presence version the member list is at
- * @param members         member names in joining order
+ * @param members         member names in joining order, at most the list limit's first
+ * @param memberCount     how many members (names) the room has
  * @param history         the last messages, oldest first, ending at {@code lastOffset}: every message
  *                        after the resume's offset if {@code recovered}, else the room's usual history
  * @param recovered       for a join that asked to resume, whether it could; null for one that did not ask
  */
 public record RoomJoin(String name, String epoch, long lastOffset, long presenceVersion, List<String> members,
-        List<ChatMessage> history, Boolean recovered) {
+        int memberCount, List<ChatMessage> history, Boolean recovered) {
 
     public RoomJoin {
         members = List.copyOf(members);

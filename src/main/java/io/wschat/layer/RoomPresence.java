@@ -28,12 +28,15 @@ final class RoomPresence {
     }
 
     private final String room;
+    private final int listLimit;
     private final LinkedHashMap<String, Holder> names = new LinkedHashMap<>();
     private final Map<String, String> nameByConnection = new HashMap<>();
     private long version;
 
-    RoomPresence(String room) {
+    /** @param listLimit how many names a member list holds at most (see {@link #members()}) */
+    RoomPresence(String room, int listLimit) {
         this.room = room;
+        this.listLimit = listLimit;
     }
 
     /** Adds the member under its wanted name or a suffixed one; announces the name if it is new to the room. */
@@ -41,7 +44,7 @@ final class RoomPresence {
         String name = unusedName(m.name(), m.person());
         nameByConnection.put(m.connectionId(), name);
         if (add(name, m.person())) {
-            announce.accept(PresenceChange.joined(room, name, ++version));
+            announce.accept(PresenceChange.joined(room, name, ++version, names.size()));
         }
         return name;
     }
@@ -49,7 +52,7 @@ final class RoomPresence {
     void leave(Member m, Consumer<PresenceChange> announce) {
         String name = nameByConnection.remove(m.connectionId());
         if (name != null && remove(name)) {
-            announce.accept(PresenceChange.left(room, name, ++version));
+            announce.accept(left(name));
         }
     }
 
@@ -70,20 +73,36 @@ final class RoomPresence {
         boolean oldGone = remove(old);
         boolean isNew = add(name, m.person());
         if (oldGone && isNew) {
-            announce.accept(PresenceChange.renamed(room, old, name, ++version));
+            announce.accept(PresenceChange.renamed(room, old, name, ++version, names.size()));
         } else {
             if (oldGone) {
-                announce.accept(PresenceChange.left(room, old, ++version));
+                announce.accept(left(old));
             }
             if (isNew) {
-                announce.accept(PresenceChange.joined(room, name, ++version));
+                announce.accept(PresenceChange.joined(room, name, ++version, names.size()));
             }
         }
         return name;
     }
 
+    /**
+     * A leave, with the whole member list if it brought the room back to its list limit: members of
+     * a larger room are told only how many there are, so their lists lack whoever joined meanwhile.
+     */
+    private PresenceChange left(String name) {
+        return PresenceChange.left(room, name, ++version, names.size(), names.size() == listLimit ? members() : null);
+    }
+
+    /** The first names, in joining order, at most the list limit: a large room's list is its count. */
     List<String> members() {
-        return new ArrayList<>(names.keySet());
+        List<String> out = new ArrayList<>(Math.min(listLimit, names.size()));
+        for (String name : names.keySet()) {
+            if (out.size() == listLimit) {
+                break;
+            }
+            out.add(name);
+        }
+        return out;
     }
 
     long version() {

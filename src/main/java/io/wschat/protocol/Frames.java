@@ -35,32 +35,33 @@ public final class Frames {
         });
     }
 
-    public static Frame members(String room, Collection<String> members) {
+    /** The member list ({@code members} at most the list limit's first names, in joining order) and how many there are. */
+    public static Frame members(String room, Collection<String> members, int count) {
         return object(g -> {
             g.write("type", "presence.members").write("room", room).writeStartArray("members");
             members.forEach(g::write);
-            g.writeEnd();
+            g.writeEnd().write("count", count);
         });
     }
 
-    public static Frame joined(String room, String user) {
-        return object(g -> g.write("type", "presence.join").write("room", room).write("user", user));
-    }
-
-    public static Frame left(String room, String user) {
-        return object(g -> g.write("type", "presence.leave").write("room", room).write("user", user));
-    }
-
-    public static Frame renamed(String room, String from, String to) {
-        return object(g -> g.write("type", "presence.rename").write("room", room).write("from", from).write("to", to));
+    /** How many members a room has: what members of a room larger than its list limit are told of changes. */
+    public static Frame count(String room, int count) {
+        return object(g -> g.write("type", "presence.count").write("room", room).write("count", count));
     }
 
     public static Frame presence(PresenceChange change) {
-        return switch (change.kind()) {
-            case JOIN -> joined(change.room(), change.user());
-            case LEAVE -> left(change.room(), change.user());
-            case RENAME -> renamed(change.room(), change.from(), change.user());
-        };
+        if (change.members() != null) {
+            return members(change.room(), change.members(), change.count());
+        }
+        return object(g -> {
+            switch (change.kind()) {
+                case JOIN -> g.write("type", "presence.join").write("room", change.room()).write("user", change.user());
+                case LEAVE -> g.write("type", "presence.leave").write("room", change.room()).write("user", change.user());
+                case RENAME -> g.write("type", "presence.rename").write("room", change.room())
+                        .write("from", change.from()).write("to", change.user());
+            }
+            g.write("count", change.count());
+        });
     }
 
     public static Frame chat(ChatMessage m) {

@@ -3,26 +3,25 @@ package io.wschat.security;
 import jakarta.websocket.Session;
 import java.security.Principal;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What one handshake said (the "scope" of ASGI servers): who, from where, with which headers, query
+ * What one handshake said (the "scope" of ASGI servers): who, from where, with which Origin, query
  * and path parameters. Captured once per connection by {@link ScopeCapture}, immutable, and held by
  * that connection's endpoint instance only.
  *
- * <p>Credentials ({@code Authorization}, {@code Cookie}, the {@code access_token} query parameter)
- * are left out: nothing needs them after the handshake, and a long-lived connection should not keep
- * them in memory. In {@code token} mode what the verified token said is kept instead ({@link #token}).
+ * <p>Request headers are not kept (only the Origin): nothing after the handshake reads them, and a
+ * copy of every header cost about 2 KB per connection, an eighth of an idle connection's whole cost.
+ * Credentials (the {@code access_token} query parameter) are left out too: a long-lived connection
+ * should not keep them in memory. In {@code token} mode what the verified token said is kept instead
+ * ({@link #token}).
  *
  * @param principal      the authenticated user's name, or null
  * @param clientAddress  the client's IP address as the handshake filter saw it, or
  *                       {@link ConnectionLimits#UNKNOWN_ADDRESS} where no filter ran
  * @param origin         the Origin header, or null
  * @param requestUri     the handshake's request URI, without its query
- * @param headers        request headers, names in lower case
  * @param query          query parameters
  * @param pathParameters the endpoint path's parameters (e.g. {@code room})
  * @param token          the verified token's user, rooms and expiry ({@code token} mode), or null
@@ -32,7 +31,6 @@ public record HandshakeScope(
         String clientAddress,
         String origin,
         String requestUri,
-        Map<String, List<String>> headers,
         Map<String, List<String>> query,
         Map<String, String> pathParameters,
         TokenPrincipal token) {
@@ -40,14 +38,11 @@ public record HandshakeScope(
     /** The user-properties key {@link ScopeCapture} stores the scope under. */
     public static final String KEY = HandshakeScope.class.getName();
 
-    private static final Set<String> NOT_KEPT = Set.of("authorization", "cookie", HandshakeStamp.HEADER.toLowerCase(Locale.ROOT));
-
     /** The query parameter that may carry a token (browsers cannot set headers on a WebSocket). */
     public static final String ACCESS_TOKEN = "access_token";
 
     public HandshakeScope {
         clientAddress = clientAddress == null ? ConnectionLimits.UNKNOWN_ADDRESS : clientAddress;
-        headers = copyHeaders(headers);
         query = query == null ? Map.of() : copy(query);
         requestUri = requestUri == null ? null : requestUri.replaceFirst("\\?.*", "");
         pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
@@ -65,18 +60,19 @@ public record HandshakeScope(
     public static HandshakeScope of(Session session, HandshakeStamp stamp) {
         Principal p = session.getUserPrincipal();
         String sessionPrincipal = p == null ? null : p.getName();
-        Object captured = session.getUserProperties().get(KEY);
+        // Taken out of the session's properties, which live as long as it: the endpoint keeps the scope.
+        Object captured = session.getUserProperties().remove(KEY);
         HandshakeScope scope = captured instanceof HandshakeScope s ? s
                 : new HandshakeScope(sessionPrincipal, null, null, String.valueOf(session.getRequestURI()),
-                        Map.of(), session.getRequestParameterMap(), null,
+                        session.getRequestParameterMap(), null,
                         p instanceof TokenPrincipal t ? t : null);
         if (!java.util.Objects.equals(scope.principal(), sessionPrincipal)) {
             throw new IllegalStateException("handshake scope of user " + scope.principal()
                     + " found on a session of user " + sessionPrincipal);
         }
-        Object stamped = session.getUserProperties().get(HandshakeStamp.HEADER);
+        Object stamped = session.getUserProperties().remove(HandshakeStamp.HEADER);
         String address = stamped instanceof String s ? stamp.address(s) : null;
-        return new HandshakeScope(scope.principal(), address, scope.origin(), scope.requestUri(), scope.headers(),
+        return new HandshakeScope(scope.principal(), address, scope.origin(), scope.requestUri(),
                 scope.query(), session.getPathParameters(), scope.token());
     }
 
@@ -86,23 +82,6 @@ public record HandshakeScope(
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private static Map<String, List<String>> copyHeaders(Map<String, List<String>> raw) {
-        if (raw == null) {
-            return Map.of();
-        }
-        Map<String, List<String>> kept = new TreeMap<>();
-        raw.forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_KEPT.contains(lower) && values != null) {
-                kept.merge(lower, List.copyOf(values), (a, b) -> {
-                    var all = new java.util.ArrayList<>(a);
-                    all.addAll(b);
-                    return List.copyOf(all);
-                });
-            }
-        });
-        return Map.copyOf(kept);
-    }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> raw) {
         Map<String, List<String>> out = new TreeMap<>();

@@ -41,7 +41,6 @@ public class ScopeCapture extends ServerEndpointConfig.Configurator {
                 null, // the address is in the stamp, which only the endpoint, holding the runtime, can verify
                 origin,
                 String.valueOf(request.getRequestURI()),
-                headers,
                 request.getParameterMap(),
                 null,
                 principal instanceof TokenPrincipal token ? token : null);

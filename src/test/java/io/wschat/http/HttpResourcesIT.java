@@ -4,33 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschat.support.Await;
+import io.wschat.support.ChatServer;
+import io.wschat.support.ChatServers;
 import io.wschat.support.Deployments;
 import io.wschat.support.Http;
 import io.wschat.support.Json;
+import io.wschat.support.RawWebSocket;
 import io.wschat.support.WsClient;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The HTTP side inside Tomcat: push API, rooms list, health, and the echo fallback. */
-@ExtendWith(ArquillianExtension.class)
+/** The HTTP side of the server under test: push API, rooms list, health, and the echo fallback. */
 class HttpResourcesIT {
 
     private static final String[] AUTH = {"Authorization", "Bearer " + Deployments.PUSH_TOKEN};
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.builtWarWith("wschat.pushToken", Deployments.PUSH_TOKEN);
+    private static ChatServer server;
+    private static URL base;
+
+    @BeforeAll
+    static void start() {
+        server = ChatServers.start(ChatServers.spec().with("wschat.pushToken", Deployments.PUSH_TOKEN));
+        base = server.base();
     }
 
-    @ArquillianResource
-    URL base;
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
 
     @Test
     void pushToARoomReachesEveryMemberAsUserServer() {
@@ -165,6 +172,15 @@ class HttpResourcesIT {
                         return h.integer("connections") == 1 && h.integer("rooms") == 1;
                     });
         }
+    }
+
+    @Test
+    void anEncodedSlashInAPathIs400OnEveryContainer() {
+        try (RawWebSocket c = RawWebSocket.connect(Http.ws(base, "/ws/chat/a%2Fb"))) {
+            assertEquals(400, c.status(), "WebSocket handshake");
+        }
+        assertEquals(400, Http.post(base, "/api/rooms/a%2Fb/messages", "{\"message\":\"x\"}", AUTH).statusCode());
+        assertEquals(400, Http.get(base, "/echo%2f?message=x").statusCode());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryChannelLayerTest {
 
     static final long SECOND = 1_000_000_000L;
+    static final int LIST_LIMIT = 3;
 
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);
     private final List<Object> heard = new ArrayList<>();
@@ -28,7 +29,7 @@ class InMemoryChannelLayerTest {
 
     private InMemoryChannelLayer layer(int historySize, int maxRecover, long ttlSeconds, int maxIdleRooms) {
         InMemoryChannelLayer layer = new InMemoryChannelLayer(historySize, maxRecover, ttlSeconds, maxIdleRooms, 300,
-                now::get);
+                LIST_LIMIT, now::get);
         layer.start(new LayerListener() {
             @Override
             public void roomMessage(ChatMessage message) {
@@ -156,7 +157,7 @@ class InMemoryChannelLayerTest {
         RoomJoin other = layer.joinRoom("r", new Member("3", "ann", "p2"), null);
         assertEquals("ann-2", other.name());
         assertEquals(List.of("ann", "ann-2"), other.members());
-        assertEquals(PresenceChange.joined("r", "ann-2", other.presenceVersion()), heard.get(0));
+        assertEquals(PresenceChange.joined("r", "ann-2", other.presenceVersion(), 2), heard.get(0));
     }
 
     @Test
@@ -212,5 +213,23 @@ class InMemoryChannelLayerTest {
                 "another user's id is another id");
         now.addAndGet(301 * SECOND);
         assertEquals(false, layer.publish(once).repeated(), "forgotten after the dedup window");
+    }
+
+    @Test
+    void memberListsHoldTheFirstNamesUpToTheLimitAndTheCountSaysHowManyThereAre() {
+        InMemoryChannelLayer layer = layer(10, 3600, 10);
+        for (String n : List.of("a", "b", "c", "d", "e")) {
+            layer.joinRoom("big", new Member(n, n, n), null);
+        }
+        RoomJoin joined = layer.joinRoom("big", new Member("f", "f", "f"), null);
+        assertEquals(List.of("a", "b", "c"), joined.members(), "the first names, in joining order");
+        assertEquals(6, joined.memberCount());
+        heard.clear();
+        layer.leaveRoom("big", new Member("f", "f", "f"));
+        layer.leaveRoom("big", new Member("e", "e", "e"));
+        layer.leaveRoom("big", new Member("a", "a", "a")); // back to the limit: the whole list comes with it
+        assertEquals(List.of(5, 4, 3), heard.stream().map(c -> ((PresenceChange) c).count()).toList());
+        assertEquals(null, ((PresenceChange) heard.get(1)).members());
+        assertEquals(List.of("b", "c", "d"), ((PresenceChange) heard.get(2)).members());
     }
 }

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wschat.DevServer;
+import io.wschat.support.ChatServer;
+import io.wschat.support.ChatServers;
 import io.wschat.support.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -31,8 +32,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * The chat page in real headless Chromium against the real WAR in embedded Tomcat, deployed under
- * the context path /chat (not /) so that nothing in the page may assume the root.
+ * The chat page in real headless Chromium against the real WAR in the server under test (Tomcat, or
+ * Payara Micro with {@code -Ppayara}), deployed under the context path /chat (not /) so that nothing
+ * in the page may assume the root.
  *
  * <p>Three browsers (alice, bob, carol) are started once and shared; every test loads the page
  * afresh and uses its own room, so the tests do not depend on each other's order.
@@ -41,7 +43,7 @@ class BrowserIT {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    private static DevServer server;
+    private static ChatServer server;
     private static String pageUrl;
     private static ChatPage alice;
     private static ChatPage bob;
@@ -50,8 +52,8 @@ class BrowserIT {
     @BeforeAll
     static void start() throws Exception {
         // A test client below says more at once than a person may (the default rate limit is for people).
-        server = DevServer.start(DevServer.builtWar(), 0, "/chat",
-                Map.of("wschat.messagesPerSecond", "1000", "wschat.messageBurst", "1000"), null);
+        server = ChatServers.start(ChatServers.spec().contextPath("/chat").withCuts()
+                .with(Map.of("wschat.messagesPerSecond", "1000", "wschat.messageBurst", "1000")));
         pageUrl = "http://localhost:" + server.port() + "/chat/";
         // Starting Chromium is the slow part: start the three side by side.
         List<CompletableFuture<ChromeDriver>> starting = Stream.generate(() -> CompletableFuture.supplyAsync(Chromium::start))
@@ -203,8 +205,7 @@ class BrowserIT {
     @Test
     void aPageCutOffWhileOthersTalkAndWithAnUnsentMessageShowsEverythingOnceAfterItReconnects() throws Exception {
         alice.open(pageUrl).join("alice", "resumed");
-        int spare = server.openSparePort();
-        try (WsClient observer = roomMember(URI.create("ws://localhost:" + spare + "/chat/ws/chat/resumed?name=observer"))) {
+        try (WsClient observer = roomMember(io.wschat.support.Http.ws(server.spareBase(), "/ws/chat/resumed?name=observer"))) {
             observer.send("{\"message\":\"one\"}");
             alice.waitForMessage("room", "observer", "one");
 
@@ -243,8 +244,8 @@ class BrowserIT {
         bob.open(pageUrl).join("bob", "flaky");
         // A member on a port the cut leaves alone keeps the room, and so its history, on the server:
         // the browsers will be sent the messages they already show again when they rejoin.
-        int spare = server.openSparePort();
-        try (WsClient observer = roomMember(URI.create("ws://localhost:" + spare + "/chat/ws/chat/flaky?name=observer"))) {
+        URI spare = io.wschat.support.Http.ws(server.spareBase(), "/ws/chat/flaky?name=observer");
+        try (WsClient observer = roomMember(spare)) {
             alice.waitForMembers(List.of("alice", "bob", "observer"));
             alice.say("before the cut, from alice");
             bob.say("before the cut, from bob");
@@ -271,7 +272,7 @@ class BrowserIT {
             assertEquals(expected, alice.texts("room"));
             assertEquals(expected, bob.texts("room"));
             assertTrue(roomText(alice).contains("Reconnected."));
-            alice.waitForMembers(List.of("alice", "bob", "observer")); // no one twice either
+            alice.waitForMembersInAnyOrder(List.of("alice", "bob", "observer")); // no one twice either
             assertTrue(observer.seen().stream().anyMatch(f -> f.contains("after the cut, from bob")));
         }
     }

@@ -106,12 +106,22 @@ final class ChatPage {
     // ---- members, private conversations -----------------------------------------------------
 
     List<String> members() {
-        return driver.findElements(By.cssSelector("#members li")).stream()
+        return driver.findElements(By.cssSelector("#members li[data-name]")).stream()
                 .map(li -> li.getAttribute("data-name")).toList();
     }
 
     void waitForMembers(List<String> expected) {
         waitUntil(who + "'s member list becomes " + expected, () -> members().equals(expected));
+    }
+
+    /**
+     * As {@link #waitForMembers}, in any order (each name still exactly once): after a reconnect the
+     * order depends on whether the server saw the old connections go before the new ones came.
+     */
+    void waitForMembersInAnyOrder(List<String> expected) {
+        List<String> sorted = expected.stream().sorted().toList();
+        waitUntil(who + "'s member list becomes " + expected + " in any order",
+                () -> members().stream().sorted().toList().equals(sorted));
     }
 
     /** Clicks a member's name, which opens (and shows) the private conversation with them. */

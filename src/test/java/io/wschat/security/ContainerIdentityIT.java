@@ -3,7 +3,8 @@ package io.wschat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wschat.DevServer;
+import io.wschat.support.ChatServer;
+import io.wschat.support.ChatServers;
 import io.wschat.support.Json;
 import io.wschat.support.RawWebSocket;
 import io.wschat.support.TyrusServer;
@@ -25,38 +26,44 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * Identity on real Tomcat: {@code container} mode (BASIC against the shipped demo users file, as the
- * run command does with {@code -Dwschat.devUsers}) and {@code open} mode's name suffixes; and the
- * per-handshake scope under concurrent handshakes of different users, on Tomcat and Tyrus.
+ * Identity in the server under test (Tomcat, or Payara Micro with a file realm): {@code container}
+ * mode (BASIC against the shipped demo users file, as the run command does with
+ * {@code -Dwschat.devUsers}) and {@code open} mode's name suffixes; and the per-handshake scope under
+ * concurrent handshakes of different users, in the container and on bare Tyrus.
  */
 class ContainerIdentityIT {
 
     static final Path USERS = Path.of("src/test/resources/dev-users.xml");
     static final List<String> USERS_IN_FILE = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
 
-    static DevServer container;
-    static DevServer open;
+    static ChatServer container;
+    static ChatServer open;
 
     @BeforeAll
-    static void start() throws Exception {
-        container = DevServer.start(DevServer.builtWar(), 0, "", Map.of(), USERS);
-        open = DevServer.start(DevServer.builtWar(), 0, "", Map.of(), null);
+    static void start() {
+        container = ChatServers.start(ChatServers.spec().users(USERS));
+        open = ChatServers.start();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        container.close();
-        open.close();
+    static void stop() {
+        if (container != null) {
+            container.close();
+        }
+        if (open != null) {
+            open.close();
+        }
     }
 
     static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8));
     }
 
-    static URI ws(DevServer server, String path) {
-        return URI.create("ws://127.0.0.1:" + server.port() + path);
+    static URI ws(ChatServer server, String path) {
+        return server.ws(path);
     }
 
     // ---- container mode --------------------------------------------------------------------------
@@ -102,7 +109,7 @@ class ContainerIdentityIT {
         try (RawWebSocket c = RawWebSocket.connect(ws(container, "/ws/chat/lobby"), "Origin", null, "Authorization", basic("carol"))) {
             assertEquals(403, c.status());
         }
-        try (DevServer cli = DevServer.start(DevServer.builtWar(), 0, "", Map.of("wschat.allowMissingOrigin", "true"), USERS);
+        try (ChatServer cli = ChatServers.start(ChatServers.spec().with("wschat.allowMissingOrigin", "true").users(USERS));
              RawWebSocket c = RawWebSocket.connect(ws(cli, "/ws/chat/lobby"), "Origin", null, "Authorization", basic("carol"))) {
             assertEquals(101, c.status());
             assertEquals("carol", Json.parse(c.nextText()).str("user"));
@@ -159,6 +166,8 @@ class ContainerIdentityIT {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = ChatServers.CONTAINER_PROPERTY, matches = "payara|tomcat-dist",
+            disabledReason = "bare Tyrus, no WAR: the default build runs it")
     void concurrentHandshakesEachGetTheirOwnScopeOnTyrus() throws Exception {
         try (TyrusServer tyrus = TyrusServer.start(Map.of())) {
             List<String> names = new ArrayList<>();

@@ -46,7 +46,8 @@ public final class DevServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(List.of(jvmOptions));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DevServer.class.getName(),
+        command.addAll(List.of("-D" + DevServer.SERVE_HERE + "=true", // this JVM is the server: a kill reaches it
+                "-cp", System.getProperty("java.class.path"), DevServer.class.getName(),
                 DevServer.builtWar().toAbsolutePath().toString(), String.valueOf(port)));
         Path log = Files.createTempFile("wschat-devserver", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

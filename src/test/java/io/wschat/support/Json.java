@@ -31,6 +31,10 @@ public record Json(JsonObject object, String raw) {
         return v instanceof JsonString s ? s.getString() : null;
     }
 
+    public boolean has(String field) {
+        return object != null && object.containsKey(field);
+    }
+
     public boolean is(String type) {
         return type.equals(str("type"));
     }

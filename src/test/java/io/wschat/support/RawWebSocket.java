@@ -232,6 +232,16 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Drops the connection with a TCP reset (RST), without a close frame, as a failing network does. */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- receiving -------------------------------------------------------------------------------
 
     /** The next frame other than a ping (answered if {@link #autoPong}) within the deadline; null at end of stream. */

@@ -68,10 +68,14 @@ sealed interface NodeEvent {
         String room = o.getString("room");
         String user = o.getString("user");
         long version = o.getJsonNumber("pv").longValueExact();
+        int count = o.getInt("count");
         return switch (o.getString("kind")) {
-            case "join" -> PresenceChange.joined(room, user, version);
-            case "leave" -> PresenceChange.left(room, user, version);
-            case "rename" -> PresenceChange.renamed(room, o.getString("from"), user, version);
+            case "join" -> PresenceChange.joined(room, user, version, count);
+            case "leave" -> PresenceChange.left(room, user, version, count, o.containsKey("members")
+                    ? o.getJsonArray("members").getValuesAs(jakarta.json.JsonString.class).stream()
+                            .map(jakarta.json.JsonString::getString).toList()
+                    : null);
+            case "rename" -> PresenceChange.renamed(room, o.getString("from"), user, version, count);
             default -> throw new IllegalArgumentException("unknown presence change " + o.getString("kind"));
         };
     }

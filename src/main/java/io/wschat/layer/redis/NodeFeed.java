@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -84,7 +85,11 @@ final class NodeFeed {
             LOG.log(Level.WARNING, "dropping an unreadable event from Redis", e);
             return;
         }
-        stripe(event.orderKey()).execute(() -> apply(event));
+        try {
+            stripe(event.orderKey()).execute(() -> apply(event));
+        } catch (RejectedExecutionException e) {
+            // stopped: this node is shutting down, and its connections with it
+        }
     }
 
     /** A connection here is about to join the room: from now on its events are kept (waiting, at first). */

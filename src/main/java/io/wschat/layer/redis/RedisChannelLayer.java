@@ -78,6 +78,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     private final int maxRecover;
     private final int streamSize;
     private final long dedupSeconds;
+    private final String listLimit;
     private final long historyTtlMillis;
     private final long presenceTtlMillis;
     private final ClientResources resources;
@@ -104,15 +105,17 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
      * @param historyTtlSeconds  how long a room's stream lives after its last message or join
      * @param presenceTtlSeconds how long a silent node stays in presence
      * @param dedupSeconds       how long a client id or idempotency key is remembered
+     * @param listLimit          names a member list holds at most
      * @param timeoutMillis      how long a Redis command may take before Redis counts as unreachable
      */
     public RedisChannelLayer(String url, int historySize, int maxRecover, long historyTtlSeconds,
-            int presenceTtlSeconds, long dedupSeconds, long timeoutMillis) {
+            int presenceTtlSeconds, long dedupSeconds, int listLimit, long timeoutMillis) {
         this.url = url;
         this.historySize = historySize;
         this.maxRecover = maxRecover;
         this.streamSize = Math.max(historySize, maxRecover);
         this.dedupSeconds = dedupSeconds;
+        this.listLimit = String.valueOf(listLimit);
         this.historyTtlMillis = historyTtlSeconds * 1000;
         this.presenceTtlMillis = presenceTtlSeconds * 1000L;
         AtomicInteger threads = new AtomicInteger();
@@ -189,7 +192,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             List<Object> r = call(() -> scripts.run(redis(), "join", ScriptOutputType.MULTI, room, node,
                     member.connectionId(), member.name(), member.person(), String.valueOf(historySize),
                     String.valueOf(historyTtlMillis), randomId(), String.valueOf(resume == null ? 0 : resume.since()),
-                    resume == null ? "" : resume.epoch(), String.valueOf(maxRecover)));
+                    resume == null ? "" : resume.epoch(), String.valueOf(maxRecover), listLimit));
             RoomJoin join = roomState((String) r.get(0), room, r.subList(1, r.size()));
             feed.opened(room, join);
             return join;
@@ -202,14 +205,15 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     @Override
     public void leaveRoom(String room, Member member) throws LayerUnavailable {
         feed.closing(room);
-        Runnable leave = () -> scripts.run(redis(), "leave", ScriptOutputType.INTEGER, room, node, member.connectionId());
+        Runnable leave = () -> scripts.run(redis(), "leave", ScriptOutputType.INTEGER, room, node, member.connectionId(),
+                listLimit);
         owing(leave);
     }
 
     @Override
     public String renameInRoom(String room, Member member, String wanted) throws LayerUnavailable {
         return call(() -> scripts.run(redis(), "rename", ScriptOutputType.VALUE, room, node, member.connectionId(),
-                wanted, member.person()));
+                wanted, member.person(), listLimit));
     }
 
     @Override
@@ -245,15 +249,15 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     @Override
     public RoomJoin state(String room) throws LayerUnavailable {
         List<Object> r = direct(() -> scripts.run(redis(), "state", ScriptOutputType.MULTI, room,
-                String.valueOf(historySize), String.valueOf(historyTtlMillis), randomId()));
+                String.valueOf(historySize), String.valueOf(historyTtlMillis), randomId(), listLimit));
         return roomState(null, room, r);
     }
 
-    /** {epoch, last offset, presence version, members, entries oldest first, recovered} as the scripts return it. */
+    /** {epoch, last offset, presence version, members, member count, entries oldest first, recovered} as the scripts return it. */
     @SuppressWarnings("unchecked")
     private static RoomJoin roomState(String name, String room, List<Object> r) {
         List<ChatMessage> history = new ArrayList<>();
-        for (Object entry : (List<Object>) r.get(4)) {
+        for (Object entry : (List<Object>) r.get(5)) {
             List<Object> e = (List<Object>) entry;
             List<Object> fields = (List<Object>) e.get(1);
             Map<String, String> body = new TreeMap<>();
@@ -262,9 +266,10 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             }
             history.add(stored(room, (String) e.get(0), body));
         }
-        long recovered = (Long) r.get(5);
+        long recovered = (Long) r.get(6);
         return new RoomJoin(name, (String) r.get(0), (Long) r.get(1), (Long) r.get(2),
-                (List<String>) (List<?>) r.get(3), history, recovered < 0 ? null : recovered == 1);
+                (List<String>) (List<?>) r.get(3), Math.toIntExact((Long) r.get(4)), history,
+                recovered < 0 ? null : recovered == 1);
     }
 
     private static ChatMessage stored(String room, String id, Map<String, String> body) {
@@ -428,7 +433,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         Set<String> rooms = new TreeSet<>(local.keySet());
         rooms.addAll(direct(() -> redis().smembers(PREFIX + "node:" + node + ":rooms")));
         for (String room : rooms) {
-            List<String> args = new ArrayList<>(List.of(room, node));
+            List<String> args = new ArrayList<>(List.of(room, node, listLimit));
             for (Member m : local.getOrDefault(room, List.of())) {
                 args.addAll(List.of(m.connectionId(), m.name(), m.person()));
             }
@@ -463,7 +468,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
             roundTripSeconds = (System.nanoTime() - sent) / 1e9;
             for (Object dead : r.subList(1, r.size())) {
                 Long reaped = direct(() -> scripts.run(redis(), "reap", ScriptOutputType.INTEGER, (String) dead,
-                        String.valueOf(presenceTtlMillis), "0"));
+                        String.valueOf(presenceTtlMillis), "0", listLimit));
                 if (reaped == 1) {
                     LOG.info("node " + dead + " stopped answering; its members left their rooms");
                 }
@@ -485,7 +490,8 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         try {
             if (connection != null && connection.isOpen()) {
                 // This node is going: its members leave everywhere at once.
-                scripts.run(redis(), "reap", ScriptOutputType.INTEGER, node, String.valueOf(presenceTtlMillis), "1");
+                scripts.run(redis(), "reap", ScriptOutputType.INTEGER, node, String.valueOf(presenceTtlMillis), "1",
+                        listLimit);
             }
         } catch (RedisException e) {
             LOG.log(Level.FINE, "could not remove this node from presence; other nodes will after its TTL", e);

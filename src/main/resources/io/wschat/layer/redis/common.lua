@@ -13,6 +13,8 @@
 --   nodes           zset   node -> last heartbeat (ms, Redis clock)
 -- Each node subscribes to the channel node:N, where every event for it arrives in order.
 local P = 'wschat:'
+-- Names a member list holds at most (wschat.presenceListLimit): scripts that change presence set it.
+local LIST_LIMIT = 100
 
 local function rk(room, part)
   return P .. 'room:' .. room .. ':' .. part
@@ -34,9 +36,16 @@ local function publish_room(room, payload)
   end
 end
 
+-- Announces a change with the room's member count after it; a leave that brings the room back to the
+-- list limit carries the whole list (members of a larger room were only told the count).
 local function presence_event(room, kind, user, from)
   local pv = redis.call('HINCRBY', rk(room, 'presence'), 'pv', 1)
-  publish_room(room, cjson.encode({ t = 'p', room = room, kind = kind, user = user, from = from or '', pv = pv }))
+  local count = redis.call('ZCARD', rk(room, 'order'))
+  local event = { t = 'p', room = room, kind = kind, user = user, from = from or '', pv = pv, count = count }
+  if kind == 'leave' and count == LIST_LIMIT then
+    event.members = redis.call('ZRANGE', rk(room, 'order'), 0, LIST_LIMIT - 1)
+  end
+  publish_room(room, cjson.encode(event))
 end
 
 -- Code points of a UTF-8 string; its first n code points.
@@ -145,8 +154,8 @@ local function leave_connection(room, node, key)
   return true
 end
 
--- The room as a joiner sees it: {epoch, last offset, presence version, members, entries (oldest first),
--- recovered}. With since_epoch (not ''), entries are every message after `since` if the stream still has
+-- The room as a joiner sees it: {epoch, last offset, presence version, members (the first LIST_LIMIT),
+-- member count, entries (oldest first), recovered}. With since_epoch (not ''), entries are every message after `since` if the stream still has
 -- them all, of that epoch, and at most max_recover; recovered is then 1, else 0 and the usual history.
 -- Without, recovered is -1.
 local function room_state(room, history, ttl, new_epoch, since, since_epoch, max_recover)
@@ -188,7 +197,8 @@ local function room_state(room, history, ttl, new_epoch, since, since_epoch, max
     epoch,
     seq,
     tonumber(redis.call('HGET', rk(room, 'presence'), 'pv') or '0'),
-    redis.call('ZRANGE', rk(room, 'order'), 0, -1),
+    redis.call('ZRANGE', rk(room, 'order'), 0, LIST_LIMIT - 1),
+    redis.call('ZCARD', rk(room, 'order')),
     entries,
     recovered,
   }

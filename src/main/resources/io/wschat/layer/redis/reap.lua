@@ -1,6 +1,8 @@
 -- ARGV: node, ttl (ms), force ("1": the node itself is leaving). Removes everything of a node that stopped
 -- (or is stopping): its connections leave their rooms (announced as usual) and users. Unless forced, only
 -- if the node is still silent for longer than ttl (another node may have reaped it, or it came back).
+-- ARGV[4]: list limit.
+LIST_LIMIT = tonumber(ARGV[4])
 local node, ttl, force = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
 local seen = redis.call('ZSCORE', P .. 'nodes', node)
 if not force and (not seen or tonumber(seen) >= now_ms() - ttl) then

@@ -1,4 +1,5 @@
--- ARGV: room, node, connection, wanted name, person. Returns the name the connection goes by.
+-- ARGV: room, node, connection, wanted name, person, list limit. Returns the name the connection goes by.
+LIST_LIMIT = tonumber(ARGV[6])
 local room, key, wanted, person = ARGV[1], ARGV[2] .. '/' .. ARGV[3], ARGV[4], ARGV[5]
 local old = redis.call('HGET', rk(room, 'conns'), key)
 if not old then

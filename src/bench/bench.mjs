@@ -120,6 +120,11 @@ async function main() {
     log(`${server.kind} ${why}: pid ${server.pid}, port ${server.port}, first connection accepted after ${server.startMs.toFixed(0)} ms`);
     if (wants('start')) emit({ server: server.kind, workload: 'start', start_ms: Math.round(server.startMs), for: why }, repeat);
   };
+  const stop = async (server, repeat, why) => {
+    const clean = await server.stop();
+    log(`${server.kind} ${clean ? 'stopped' : 'did not stop by itself within 40 s: killed'} (${server.stopS.toFixed(1)} s after SIGTERM)`);
+    if (wants('start')) emit({ server: server.kind, workload: 'stop', stop_s: Number(server.stopS.toFixed(2)), clean, for: why }, repeat);
+  };
   const warmUp = async (server) => {
     if (!o.warmup) return;
     const t = performance.now();
@@ -161,22 +166,22 @@ async function main() {
             await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
           }
         } finally {
-          if (!(await server.stop())) log(`${kind} did not stop by itself within 40 s: killed`);
+          await stop(server, repeat, 'traffic');
         }
       }
       if (wants('idle')) {
         const variants = [...o.idle.map((n) => ['room', n]), ...o.idleEcho.map((n) => ['echo', n])];
         for (const [endpoint, n] of variants) {
           // A fresh server each time: a JVM's heap does not give memory back, so one hold would inflate the next one's base.
+          const label = `${endpoint === 'room' ? 'idle' : 'echo-idle'}-${n}`;
           const server = await startServer(kind, o, { wschatSettings: { 'wschat.pingIntervalMillis': String(o.pingMs) }, pingMs: o.pingMs });
           try {
-            const label = `${endpoint === 'room' ? 'idle' : 'echo-idle'}-${n}`;
             started(server, repeat, label);
             await warmUp(server);
             const rssBase = await settledRss(server);
             await measure(server, `${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase }), repeat);
           } finally {
-            if (!(await server.stop())) log(`${kind} did not stop by itself within 40 s: killed`);
+            await stop(server, repeat, label);
           }
         }
       }

@@ -116,27 +116,37 @@ export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, 
   });
 }
 
-/** Closes every open socket with 1000 and waits for the closes, at most `ms`; then drops what is left. */
+/**
+ * Closes every open socket with 1000 and waits for the closes, at most `ms`; then drops what is left.
+ * Resolves with { close_s: how long it took, close_timeouts: sockets whose close was not answered in time }.
+ */
 export function closeAll(socks, ms, events) {
   if (events) events.closing = true;
+  const start = performance.now();
   return new Promise((resolve) => {
     let open = 0;
-    const done = () => {
+    const done = (timeouts) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ close_s: Number(((performance.now() - start) / 1000).toFixed(3)), close_timeouts: timeouts });
     };
     const timer = setTimeout(() => {
-      for (const s of socks) if (s && s.readyState !== WebSocket.CLOSED) s.terminate();
-      resolve();
+      let left = 0;
+      for (const s of socks) {
+        if (s && s.readyState !== WebSocket.CLOSED) {
+          left++;
+          s.terminate();
+        }
+      }
+      done(left);
     }, ms);
     for (const s of socks) {
       if (!s || s.readyState === WebSocket.CLOSED) continue;
       open++;
       s.once('close', () => {
-        if (--open === 0) done();
+        if (--open === 0) done(0);
       });
       s.close(1000);
     }
-    if (open === 0) done();
+    if (open === 0) done(0);
   });
 }

@@ -18,6 +18,7 @@ const FIGURES = {
     ['bytes_per_connection', 'KiB received per conn.', 1, (v) => v / 1024],
     ['server_cpu_ms_per_connection', 'server CPU ms/conn.', 2],
     ['connect_errors', 'connect errors', 0],
+    ['close_s', 'all closed by the clients, s', 2],
   ],
   idle: [
     ['kib_per_connection', 'memory KiB/conn. (RSS)', 1],
@@ -26,12 +27,15 @@ const FIGURES = {
     ['pings_per_connection', 'pings received per conn.', 1],
     ['hold_server_cpu_pct', 'server CPU % while idle', 2],
     ['ready_s', 'all open/welcomed, s', 2],
+    ['close_s', 'all closed by the clients, s', 2],
+    ['close_timeouts', 'closes unanswered in 30 s', 0],
   ],
   start: [['start_ms', 'spawn to first accepted conn., ms', 0]],
+  stop: [['stop_s', 'SIGTERM to exit, s (after clients closed)', 1]],
 };
 
 const kindOf = (workload) =>
-  workload === 'start' ? 'start' : workload.startsWith('storm') ? 'storm' : workload.startsWith('idle') || workload.startsWith('echo') ? 'idle' : 'traffic';
+  workload === 'start' || workload === 'stop' ? workload : workload.startsWith('storm') ? 'storm' : workload.startsWith('idle') || workload.startsWith('echo') ? 'idle' : 'traffic';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -126,15 +126,18 @@ async function firstAccepted(port, deadline, gaveUp) {
 
 /**
  * SIGTERM to what was spawned (wschat's launcher passes it on to the server JVM and waits for it),
- * then makes sure neither process is left: SIGKILL after graceMs (40 s). Returns true if it stopped by itself.
+ * then makes sure neither process is left: SIGKILL after graceMs (40 s). Returns true if it stopped by
+ * itself; server.stopS says how long it took.
  */
 export async function stopServer(server, graceMs = 40000) {
   if (!live.has(server)) return true;
+  const start = performance.now();
   const pids = [server.pid, server.launcherPid].filter((p) => p);
   if (!server.exited) server.child.kill('SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
   const clean = !pids.some(isAlive);
+  server.stopS = (performance.now() - start) / 1000;
   for (const p of pids) if (isAlive(p)) try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone meanwhile */ }
   live.delete(server);
   server.log.end();

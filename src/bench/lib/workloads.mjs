@@ -204,7 +204,7 @@ async function traffic(server, o, spec) {
   clearInterval(watch);
   const clientPct = clientCpuPct(client1, t1 - t0);
   const rss = rssKiB(server.pid);
-  await closeAll(socks, 10000, events);
+  const closed = await closeAll(socks, 10000, events);
 
   // Throughput over first send -> last delivery; a run that stalled is not credited with its wait.
   const elapsed = ((end !== 'timeout' && lastDeliveryAt > t0 ? lastDeliveryAt : t1) - t0) / 1000;
@@ -222,7 +222,7 @@ async function traffic(server, o, spec) {
     elapsed_s: round(elapsed, 3),
     client_cpu_pct: clientPct,
     misrouted, reordered, error_frames: errorFrames, connect_errors: opened.errors,
-    ...events.summary(), end,
+    ...events.summary(), ...closed, end,
   };
   if (ownDuplicates) result.own_copy_duplicates = ownDuplicates;
   if (foreign) result.foreign_tokens = foreign;
@@ -316,7 +316,7 @@ export async function joinStorm(server, o, { label, connections }) {
   const client1 = process.cpuUsage(client0);
   const start = opened.startedAt;
   const clientPct = clientCpuPct(client1, performance.now() - start);
-  await closeAll(opened.socks, 30000, events);
+  const closed = await closeAll(opened.socks, 30000, events);
   return {
     server: server.kind, workload: label, connections, concurrent_handshakes: o.conc,
     opened: openCount, connect_errors: opened.errors, present: nPresent,
@@ -329,7 +329,7 @@ export async function joinStorm(server, o, { label, connections }) {
     server_cpu_ms_per_connection: round((cpu1 - cpu0) / 1000 / Math.max(1, openCount), 3),
     server_rss_growth_kib: rss1 - rss0,
     client_cpu_pct: clientPct,
-    ...events.summary(),
+    ...events.summary(), ...closed,
     ...(opened.errorSamples.length ? { connect_error_samples: opened.errorSamples } : {}),
   };
 }
@@ -389,7 +389,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
   const stillOpen = opened.socks.filter((s) => s && s.readyState === 1).length;
   const pings = events.pings - pings0;
   const summary = events.summary();
-  await closeAll(opened.socks, 20000, events);
+  const closed = await closeAll(opened.socks, 30000, events);
   return {
     server: server.kind, workload: label, endpoint, connections, opened: openCount, connect_errors: opened.errors,
     present: nPresent, ready_s: round((readyAt - start) / 1000, 3), hold_s: round(heldS, 1),
@@ -402,7 +402,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     kib_per_connection_end: openCount ? round((rssEnd - rssBase) / openCount, 1) : null,
     hold_server_cpu_pct: round(((cpu1 - cpu0) / 1e6 / heldS) * 100, 2),
     frames_received: frames, opening_client_cpu_pct: openingClientPct,
-    ...summary,
+    ...summary, ...closed,
     ...(opened.errorSamples.length ? { connect_error_samples: opened.errorSamples } : {}),
   };
 }

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// wschat's benchmark driver; src/bench/run is the command that sets it up and calls it.
+//
+// For each repeat, for each server (wschat, then the Node `ws` yardstick, one at a time): start it
+// (timing spawn to first accepted connection), warm it up with a short fan-out and a few direct
+// messages, run the traffic workloads and the join storm, stop it; then, on a fresh server each,
+// the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
+// end, the table on stderr; both also under target/bench/.
+import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killAllServers, startServer, stopAllServers } from './lib/servers.mjs';
+import { table } from './lib/report.mjs';
+import { idleConnections, joinStorm, pairTraffic, roomTraffic, settledRss } from './lib/workloads.mjs';
+
+const WORKLOADS = ['start', 'fanout', 'rooms', 'pairs', 'storm', 'idle'];
+const HELP = `usage: src/bench/run [options]
+  --only LIST          workloads, comma-separated: ${WORKLOADS.join(',')} (default: all)
+  --servers LIST       wschat,node (default both, in that order)
+  --repeat N           run everything N times, the servers alternating (default 1)
+  --quick              smaller workloads (a minute or so)
+  --fanout C,M         fan-out: C clients in one room, M messages each (default 50,100)
+  --rooms C,R,M        many rooms: C clients in R rooms, M messages each (default 200,20,50)
+  --pairs P,M          P pairs of /ws/{user} connections, M direct messages each way (default 100,500)
+  --window W           own un-echoed messages in flight per sender (default 10)
+  --storm N            connections in the join storm (default 2000)
+  --idle LIST          idle connection counts held in one room (default 2000,10000)
+  --idle-echo LIST     idle connection counts held on /echo (default 10000; '' for none)
+  --hold S             seconds idle connections are held (default 20: a ping interval plus the pong timeout)
+  --ping-ms MS         server ping interval during idle holds (default 5000)
+  --conc N             WebSocket handshakes in flight (default 50)
+  --timeout S          bound of each phase (default 180); --stall S: end a run after S s without a delivery (default 10)
+  --no-warmup          measure cold servers`;
+
+function parseOptions(argv) {
+  const o = {
+    only: WORKLOADS, servers: ['wschat', 'node'], repeat: 1, quick: false,
+    fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
+    idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
+    warmup: true, startTimeout: 120,
+    repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', outDir: 'target/bench',
+  };
+  const nums = (v) => v.split(',').filter((x) => x !== '').map(Number);
+  const given = new Set();
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    given.add(a);
+    switch (a) {
+      case '--only': o.only = value().split(','); break;
+      case '--servers': o.servers = value().split(','); break;
+      case '--repeat': o.repeat = Number(value()); break;
+      case '--quick': o.quick = true; break;
+      case '--fanout': o.fanout = nums(value()); break;
+      case '--rooms': o.rooms = nums(value()); break;
+      case '--pairs': o.pairs = nums(value()); break;
+      case '--window': o.window = Number(value()); break;
+      case '--storm': o.storm = Number(value()); break;
+      case '--idle': o.idle = nums(value()); break;
+      case '--idle-echo': o.idleEcho = nums(value()); break;
+      case '--hold': o.hold = Number(value()); break;
+      case '--ping-ms': o.pingMs = Number(value()); break;
+      case '--conc': o.conc = Number(value()); break;
+      case '--timeout': o.timeout = Number(value()); break;
+      case '--stall': o.stall = Number(value()); break;
+      case '--no-warmup': o.warmup = false; break;
+      case '--repo': o.repo = value(); break;
+      case '--classpath': o.classpath = value(); break;
+      case '--war': o.war = value(); break;
+      case '--java': o.java = value(); break;
+      case '--out': o.outDir = value(); break;
+      case '-h': case '--help': console.error(HELP); process.exit(0); break;
+      default: throw new Error(`unknown option ${a}\n${HELP}`);
+    }
+  }
+  if (o.quick) {
+    if (!given.has('--fanout')) o.fanout = [20, 50];
+    if (!given.has('--rooms')) o.rooms = [100, 10, 20];
+    if (!given.has('--pairs')) o.pairs = [50, 100];
+    if (!given.has('--storm')) o.storm = 500;
+    if (!given.has('--idle')) o.idle = [1000];
+    if (!given.has('--idle-echo')) o.idleEcho = [];
+    if (!given.has('--hold')) o.hold = 6;
+  }
+  for (const w of o.only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}\n${HELP}`);
+  for (const s of o.servers) if (!['wschat', 'node'].includes(s)) throw new Error(`unknown server ${s}`);
+  if (o.servers.includes('wschat') && !o.classpath) throw new Error('--classpath is needed to start wschat (src/bench/run passes it)');
+  if (!(o.repeat >= 1 && o.repeat <= 20)) throw new Error('--repeat must be 1..20');
+  if (o.fanout.length !== 2 || o.rooms.length !== 3 || o.pairs.length !== 2) throw new Error(`bad workload sizes\n${HELP}`);
+  o.outDir = path.resolve(o.repo, o.outDir);
+  o.war = path.resolve(o.repo, o.war);
+  o.logDir = path.join(o.outDir, 'logs');
+  return o;
+}
+
+const log = (...parts) => console.error('[bench]', ...parts);
+
+async function main() {
+  const o = parseOptions(process.argv);
+  mkdirSync(o.logDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const jsonl = path.join(o.outDir, `results-${stamp}.jsonl`);
+  const results = [];
+  const emit = (r, repeat) => {
+    // The machine's load: figures taken while other processes compete for the cores are not comparable.
+    const line = JSON.stringify({ ...r, run: repeat, load_avg_1m: Number(os.loadavg()[0].toFixed(2)) });
+    console.log(line);
+    appendFileSync(jsonl, line + '\n');
+    results.push(r);
+  };
+  const wants = (w) => o.only.includes(w);
+  const [fanC, fanM] = o.fanout;
+  const [roomC, roomR, roomM] = o.rooms;
+  const [pairP, pairM] = o.pairs;
+  const started = (server, repeat, why) => {
+    log(`${server.kind} ${why}: pid ${server.pid}, port ${server.port}, first connection accepted after ${server.startMs.toFixed(0)} ms`);
+    if (wants('start')) emit({ server: server.kind, workload: 'start', start_ms: Math.round(server.startMs), for: why }, repeat);
+  };
+  const stop = async (server, repeat, why) => {
+    const clean = await server.stop();
+    log(`${server.kind} ${clean ? 'stopped' : 'did not stop by itself within 40 s: killed'} (${server.stopS.toFixed(1)} s after SIGTERM)`);
+    if (wants('start')) emit({ server: server.kind, workload: 'stop', stop_s: Number(server.stopS.toFixed(2)), clean, for: why }, repeat);
+  };
+  const warmUp = async (server) => {
+    if (!o.warmup) return;
+    const t = performance.now();
+    const w = { ...o, stall: 5, timeout: 60 };
+    const a = await roomTraffic(server, w, { label: 'warmup', clients: 30, rooms: 1, messages: 60, window: 10 });
+    const b = await pairTraffic(server, w, { label: 'warmup', pairs: 10, messages: 100, window: 10 });
+    log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (fan-out ${a.delivered}/${a.expected}, direct ${b.delivered}/${b.expected} delivered)`);
+  };
+  const measure = async (server, name, fn, repeat) => {
+    log(`${name} ...`);
+    const before = server.problems.count;
+    const r = await fn();
+    const problems = server.problems.count - before;
+    if (problems > 0) {
+      r.server_log_problems = problems;
+      r.server_log_sample = server.problems.samples.slice(-Math.min(problems, 3));
+      log(`${name}: the server logged ${problems} problem line(s), e.g. ${r.server_log_sample[0]}`);
+    }
+    emit(r, repeat);
+  };
+
+  for (let repeat = 1; repeat <= o.repeat; repeat++) {
+    for (const kind of o.servers) {
+      if (['start', 'fanout', 'rooms', 'pairs', 'storm'].some(wants)) {
+        const server = await startServer(kind, o);
+        try {
+          started(server, repeat, 'traffic');
+          if (['fanout', 'rooms', 'pairs', 'storm'].some(wants)) await warmUp(server);
+          if (wants('fanout')) {
+            await measure(server, `${kind} fanout`, () => roomTraffic(server, o, { label: 'fanout', clients: fanC, rooms: 1, messages: fanM, window: o.window }), repeat);
+          }
+          if (wants('rooms')) {
+            await measure(server, `${kind} rooms`, () => roomTraffic(server, o, { label: 'rooms', clients: roomC, rooms: roomR, messages: roomM, window: o.window }), repeat);
+          }
+          if (wants('pairs')) {
+            await measure(server, `${kind} pairs`, () => pairTraffic(server, o, { label: 'pairs', pairs: pairP, messages: pairM, window: o.window }), repeat);
+          }
+          if (wants('storm')) {
+            await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
+          }
+        } finally {
+          await stop(server, repeat, 'traffic');
+        }
+      }
+      if (wants('idle')) {
+        const variants = [...o.idle.map((n) => ['room', n]), ...o.idleEcho.map((n) => ['echo', n])];
+        for (const [endpoint, n] of variants) {
+          // A fresh server each time: a JVM's heap does not give memory back, so one hold would inflate the next one's base.
+          const label = `${endpoint === 'room' ? 'idle' : 'echo-idle'}-${n}`;
+          const server = await startServer(kind, o, { wschatSettings: { 'wschat.pingIntervalMillis': String(o.pingMs) }, pingMs: o.pingMs });
+          try {
+            started(server, repeat, label);
+            await warmUp(server);
+            const rssBase = await settledRss(server);
+            await measure(server, `${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase }), repeat);
+          } finally {
+            await stop(server, repeat, label);
+          }
+        }
+      }
+    }
+  }
+  const text = table(results, o.servers);
+  console.error('\n' + text + '\n');
+  console.error(`[bench] JSON lines: ${jsonl}; server logs: ${o.logDir}`);
+  writeFileSync(jsonl.replace(/\.jsonl$/, '.txt'), text + '\n');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    console.error(`[bench] ${signal}: stopping the servers`);
+    stopAllServers().finally(() => process.exit(130));
+  });
+}
+process.on('exit', killAllServers);
+main().then(() => process.exit(0), (e) => {
+  console.error('[bench] failed:', e && e.stack ? e.stack : e);
+  killAllServers();
+  process.exit(1);
+});

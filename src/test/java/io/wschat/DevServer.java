@@ -75,13 +75,22 @@ public final class DevServer implements AutoCloseable {
 
     /**
      * The connector settings the README recommends for a stock Tomcat: each open socket keeps a read
-     * and a write buffer of its own (8 KiB each by default), so 1 KiB each, and no cap on connections
-     * (the connector allows 8,192 by default; wschat.maxConnections is the limit that answers 503).
+     * and a write buffer of its own (8 KiB each by default), so 512 bytes each, and no cap on
+     * connections (the connector allows 8,192 by default; wschat.maxConnections is the limit that
+     * answers 503). On Java 21 and later its threads are virtual: Tomcat answers a client's close frame
+     * on the thread that read it and first waits for the connection's send in progress to complete, a
+     * completion it hands to the same thread pool; with a pool of 200 platform threads, a burst of
+     * closes in a large room (each connection just sent a presence count) occupies every thread
+     * waiting for completions queued behind those closes, until the blocking-send timeout
+     * (Tomcat's bug 66508 describes the close handling). Virtual threads are never all taken.
      */
     static void configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");
         connector.setProperty("socket.appWriteBufSize", "512");
         connector.setProperty("maxConnections", "-1");
+        if (Runtime.version().feature() >= 21) {
+            connector.setProperty("useVirtualThreads", "true");
+        }
     }
 
     /**

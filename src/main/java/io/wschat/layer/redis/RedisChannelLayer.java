@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -89,7 +90,8 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
     private final AtomicBoolean recovering = new AtomicBoolean();
     /** Leaves that failed while Redis was unreachable, done again once it is back. */
     private final ConcurrentLinkedQueue<Runnable> owedLeaves = new ConcurrentLinkedQueue<>();
-    private volatile LayerState state = LayerState.DEGRADED;
+    /** Changed by compare-and-set, so that of several operations failing at once only one logs the outage. */
+    private final AtomicReference<LayerState> state = new AtomicReference<>(LayerState.DEGRADED);
     private volatile double roundTripSeconds = Double.NaN; // the last heartbeat's, for /metrics
     private volatile String lastProblem = "not tried yet";
     private volatile boolean closed;
@@ -154,7 +156,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         this.listener = listener;
         feed.start(listener);
         recover();
-        if (state != LayerState.UP) {
+        if (state.get() != LayerState.UP) {
             LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable (" + lastProblem
                     + "); starting DEGRADED and retrying every second");
         }
@@ -175,7 +177,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
 
     @Override
     public LayerState state() {
-        return state;
+        return state.get();
     }
 
     /** This node's id in Redis. */
@@ -306,7 +308,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
 
     /** Runs an operation on shared state; fails at once while Redis is unreachable. */
     private <T> T call(Supplier<T> operation) throws LayerUnavailable {
-        if (state != LayerState.UP) {
+        if (state.get() != LayerState.UP) {
             throw new LayerUnavailable("Redis is unreachable", null);
         }
         return direct(operation);
@@ -349,8 +351,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         if (closed) {
             return;
         }
-        if (state == LayerState.UP) {
-            state = LayerState.DEGRADED;
+        if (state.compareAndSet(LayerState.UP, LayerState.DEGRADED)) {
             LOG.warning("Redis at " + RedisUrls.withoutPassword(url) + " is unreachable (" + cause.getMessage()
                     + "): layer DEGRADED; this server serves only its own connections until Redis is back");
         }
@@ -363,7 +364,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
                 scheduler.schedule(() -> {
                     recovering.set(false);
                     recover();
-                    if (state != LayerState.UP) {
+                    if (state.get() != LayerState.UP) {
                         scheduleRecovery(1000);
                     }
                 }, delayMillis, TimeUnit.MILLISECONDS);
@@ -378,7 +379,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
      * members announced, every room refilled, what it owes done; then UP.
      */
     private synchronized void recover() {
-        if (closed || (state == LayerState.UP && connection != null)) {
+        if (closed || (state.get() == LayerState.UP && connection != null)) {
             return;
         }
         try {
@@ -394,9 +395,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
                     return null;
                 });
             }
-            boolean wasDown = state != LayerState.UP;
-            state = LayerState.UP;
-            if (wasDown) {
+            if (state.getAndSet(LayerState.UP) != LayerState.UP) {
                 LOG.info("Redis at " + RedisUrls.withoutPassword(url) + " is reachable: layer UP (node " + node + ")");
             }
         } catch (LayerUnavailable | RedisException e) {
@@ -458,7 +457,7 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
      * brought up to date.
      */
     private void heartbeat() {
-        if (state != LayerState.UP) {
+        if (state.get() != LayerState.UP) {
             return;
         }
         try {

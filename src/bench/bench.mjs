@@ -117,8 +117,12 @@ async function main() {
   const [roomC, roomR, roomM] = o.rooms;
   const [pairP, pairM] = o.pairs;
   const started = (server, repeat, why) => {
-    log(`${server.kind} ${why}: pid ${server.pid}, port ${server.port}, first connection accepted after ${server.startMs.toFixed(0)} ms`);
-    if (wants('start')) emit({ server: server.kind, workload: 'start', start_ms: Math.round(server.startMs), for: why }, repeat);
+    log(`${server.kind} ${why}: pid ${server.pid}, port ${server.port}, first connection accepted after ${server.startMs.toFixed(0)} ms`
+      + ` (${server.serverStartMs === null ? '?' : server.serverStartMs.toFixed(0)} ms after the server process started)`);
+    if (wants('start')) {
+      emit({ server: server.kind, workload: 'start', start_ms: Math.round(server.startMs),
+        server_start_ms: server.serverStartMs === null ? null : Math.round(server.serverStartMs), for: why }, repeat);
+    }
   };
   const stop = async (server, repeat, why) => {
     const clean = await server.stop();

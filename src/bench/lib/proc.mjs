@@ -19,6 +19,17 @@ export function cpuMicros(pid) {
   return ((utime + stime) * 1e6) / ticksPerSecond;
 }
 
+/**
+ * How long ago the process started, in milliseconds (to the kernel's clock tick, 10 ms): /proc/uptime
+ * less the process's start time since boot.
+ */
+export function ageMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return uptimeS * 1000 - (startTicks * 1000) / ticksPerSecond;
+}
+
 /** Resident set size (VmRSS) in KiB. */
 export function rssKiB(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

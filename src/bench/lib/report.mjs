@@ -30,7 +30,10 @@ const FIGURES = {
     ['close_s', 'all closed by the clients, s', 2],
     ['close_timeouts', 'closes unanswered in 30 s', 0],
   ],
-  start: [['start_ms', 'spawn to first accepted conn., ms', 0]],
+  start: [
+    ['start_ms', 'spawn to first accepted conn., ms', 0],
+    ['server_start_ms', 'server process start to first accepted, ms', 0],
+  ],
   stop: [['stop_s', 'SIGTERM to exit, s (after clients closed)', 1]],
 };
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { isAlive } from './proc.mjs';
+import { ageMs, isAlive } from './proc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -41,7 +41,9 @@ export function freePort() {
  * kind 'wschat': java -cp CP [-Dwschat.*] io.wschat.DevServer WAR PORT (the run command's server; it
  * launches the real server in a JVM of its own and prints that pid, which is what gets measured).
  * kind 'node': node ws-room-server.mjs --port PORT.
- * Returns { kind, pid, launcherPid, port, startMs, stop() }.
+ * Returns { kind, pid, launcherPid, port, startMs, serverStartMs, stop() }: startMs from the spawn of
+ * what was launched, serverStartMs from the start of the server's own process (for wschat, the JVM
+ * that DevServer launches; in the run command that launcher is Maven's JVM, already running).
  */
 export async function startServer(kind, o, extra = {}) {
   const port = await freePort();
@@ -63,7 +65,7 @@ export async function startServer(kind, o, extra = {}) {
   const spawnedAt = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: o.repo });
   const server = {
-    kind, port, launcherPid: child.pid, pid: null, startMs: null, child, log, exited: false,
+    kind, port, launcherPid: child.pid, pid: null, startMs: null, serverStartMs: null, serverSpawnedAt: null, child, log, exited: false,
     problems: { count: 0, samples: [] }, // lines of the server's output that report trouble
   };
   live.add(server);
@@ -87,6 +89,11 @@ export async function startServer(kind, o, extra = {}) {
         const m = /is ready at http:\/\/\S+\s+\(pid (\d+)/.exec(output);
         if (m) {
           server.pid = Number(m[1]);
+          try {
+            server.serverSpawnedAt = Math.max(spawnedAt, performance.now() - ageMs(server.pid));
+          } catch (e) {
+            // gone already: no server start time
+          }
           resolve();
         }
       }
@@ -99,6 +106,7 @@ export async function startServer(kind, o, extra = {}) {
   const accepted = await firstAccepted(port, deadline, () => server.exited);
   if (accepted !== null) server.startMs = accepted - spawnedAt;
   await Promise.race([pidSeen, sleep(Math.max(0, deadline - Date.now()))]);
+  if (accepted !== null && server.serverSpawnedAt !== null) server.serverStartMs = accepted - server.serverSpawnedAt;
   if (server.startMs === null || server.pid === null) {
     await stopServer(server);
     throw new Error(`${kind} did not start within ${o.startTimeout} s (log: ${log.path}):\n${output.slice(-1500)}`);

@@ -233,6 +233,10 @@ public final class DevServer implements AutoCloseable {
         Path war = Path.of(args.length > 0 ? args[0] : "target/wschat.war");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
         String users = System.getProperty("wschat.devUsers");
+        // Tomcat's own JMX beans (its management view of connectors, contexts, servlets) are built from
+        // XML descriptors at start-up; nothing of the run command uses them, and /metrics reads the
+        // JVM's own beans, not these.
+        org.apache.tomcat.util.modeler.Registry.disableRegistry();
         DevServer server = start(war, port, "", Map.of(), users == null || users.isBlank() ? null : Path.of(users));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -60,6 +60,7 @@ final class LocalRoom {
     private final Map<Connection, Seen> members = new LinkedHashMap<>();
     private String epoch;
     private int count;
+    private long countAsOf = Long.MIN_VALUE; // the presence version the count was taken at
     private long countVersion; // the presence version the next coalesced count covers
     private boolean countDue; // a coalesced count is scheduled
 
@@ -88,7 +89,7 @@ final class LocalRoom {
         epoch = join.epoch();
         c.rename(join.name());
         c.enqueue(Frames.welcome(name, join.name(), join.epoch(), join.recovered()));
-        count = join.memberCount();
+        countIs(join.memberCount(), join.presenceVersion());
         c.enqueue(Frames.members(name, join.members(), join.memberCount()));
         for (ChatMessage m : join.history()) {
             c.enqueue(Frames.history(m));
@@ -160,7 +161,7 @@ final class LocalRoom {
     }
 
     private void queuePresence(PresenceChange change, Frame frame) {
-        count = change.count();
+        countIs(change.count(), change.version());
         if (change.count() > listLimit && change.members() == null) {
             countVersion = Math.max(countVersion, change.version());
             if (!countDue) {
@@ -174,6 +175,18 @@ final class LocalRoom {
             return;
         }
         queueVersioned(frame, change.version());
+    }
+
+    /**
+     * Takes a member count unless a newer one was heard already: a join's snapshot can complete after
+     * changes the layer numbered later (joins and changes arrive on different threads), and must not
+     * turn the count back. Version -1 (this server's own news while the layer is away) is the newest.
+     */
+    private void countIs(int n, long version) {
+        if (version < 0 || version >= countAsOf) {
+            count = n;
+            countAsOf = Math.max(countAsOf, version);
+        }
     }
 
     /** Sends the coalesced member count to every member whose count is older. */
@@ -222,7 +235,8 @@ final class LocalRoom {
     private void queueResynced(RoomJoin state) {
         boolean newEpoch = epoch != null && !epoch.equals(state.epoch());
         epoch = state.epoch();
-        count = state.memberCount();
+        count = state.memberCount(); // the layer's state now, whatever was heard before (a Redis that lost its data numbers from 1 again)
+        countAsOf = state.presenceVersion();
         Frame memberList = Frames.members(name, state.members(), state.memberCount());
         for (Map.Entry<Connection, Seen> e : members.entrySet()) {
             Seen seen = e.getValue();

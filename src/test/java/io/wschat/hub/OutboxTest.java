@@ -28,7 +28,7 @@ class OutboxTest {
 
     /** Records what the outbox writes; completes a send when told, or at once if {@code inline}. */
     static final class FakeTransport implements Outbox.Transport {
-        final List<String> written = new ArrayList<>();
+        final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by tests while a scheduler writes
         final Deque<SendHandler> inFlight = new ArrayDeque<>();
         final List<String> pings = new ArrayList<>();
         CloseReason closedWith;

@@ -203,7 +203,7 @@ public final class ChatRuntime implements AutoCloseable {
         return c;
     }
 
-    /** Called once the endpoint has joined its groups: sends the opening ping (see {@link OpeningPing}). */
+    /** Called once the endpoint has joined its groups: sends the first opening ping (see {@link OpeningPing}). */
     public void opened(Connection c) {
         openingPing.watch(c);
     }

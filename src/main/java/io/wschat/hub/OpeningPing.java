@@ -5,20 +5,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pings every connection the moment it opens, and closes it (1001 "no pong") if no pong has come back
- * within the pong timeout.
+ * Pings every connection twice as it opens, the moment it opens and again one pong timeout later, and
+ * closes it (1001 "no pong") if a ping goes unanswered for the pong timeout.
  *
  * <p>Why: the container may lose the end of a connection that ends while it is being opened. Tyrus in
  * a servlet container (Payara, GlassFish) reads the socket from before the endpoint's {@code onOpen}
- * has returned, and an end of stream (a client's FIN) or a reset (RST) seen in that window is
- * dropped: {@code TyrusHttpUpgradeHandler.onAllDataRead}/{@code onError} find no connection yet and
- * the close fails quietly. The session then stays open with nobody behind it, a ghost in the registry
- * and in {@code /health}, until the {@link Heartbeat} finds it, an interval plus a timeout later (40 s
- * by default). Any live client answers a ping at once (browsers and WebSocket libraries do so by
- * themselves), so a connection that does not answer its first ping within the pong timeout is gone,
- * whatever the container. On Tomcat, which does see those ends, this costs one ping per connection.
+ * has returned: the frames read in that window wait for the connection and are handled, but an end of
+ * stream (a client's FIN) or a reset (RST) seen in it is dropped, since
+ * {@code TyrusHttpUpgradeHandler.onAllDataRead}/{@code onError} find no connection yet. The session then
+ * stays open with nobody behind it, a ghost in the registry and in {@code /health}, until the
+ * {@link Heartbeat} finds it, an interval plus a timeout later (40 s by default). Any live client
+ * answers a ping at once (browsers and WebSocket libraries do so by themselves), so a connection that
+ * does not answer is gone, whatever the container.
+ *
+ * <p>One ping is not enough: it is sent from {@code onOpen}, inside that window, and a client that
+ * leaves at once (reads its welcome, answers the ping, closes) can have its pong handled and its end
+ * dropped. The second ping goes out a pong timeout later, long after the window, to a socket whose end
+ * has already been lost, so it goes unanswered. On Tomcat, which does see those ends, this costs two
+ * pings per connection.
  */
 public final class OpeningPing {
+
+    private static final int PINGS = 2;
 
     private final ScheduledExecutorService scheduler;
     private final long timeoutMillis;
@@ -28,14 +36,23 @@ public final class OpeningPing {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Pings the newly opened (registered and joined) connection now and schedules the check of its answer. */
+    /** Pings the newly opened (registered and joined) connection now and schedules what follows. */
     public void watch(Connection c) {
-        long openedAt = c.lastPongNanos();
+        ping(c, 1);
+    }
+
+    private void ping(Connection c, int nth) {
+        long pongBefore = c.lastPongNanos();
         c.ping();
         try {
             scheduler.schedule(() -> {
-                if (c.isOpen() && c.lastPongNanos() == openedAt) {
+                if (!c.isOpen()) {
+                    return;
+                }
+                if (c.lastPongNanos() == pongBefore) {
                     c.abort(Heartbeat.NO_PONG);
+                } else if (nth < PINGS) {
+                    ping(c, nth + 1);
                 }
             }, timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -252,6 +253,12 @@ class DeliveryIT {
     @Test
     void thousandsOfConnectJoinLeaveCyclesLeaveTheRegistryEmpty() throws Exception {
         int cycles = 2400;
+        // Payara (Grizzly) leaves about one handshake in a few thousand of this churn unanswered: the
+        // session opens on the server, but no 101 reaches the client, which times out (README,
+        // Containers). The server closes that session within its pong timeout, so the registry must
+        // still end empty. Tomcat answers every handshake.
+        int unansweredAllowed = ChatServers.container().equals("payara") ? 5 : 0;
+        AtomicInteger unanswered = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             int worker = w;
@@ -262,10 +269,19 @@ class DeliveryIT {
                         case 1 -> "/ws/user" + (i % 5);
                         default -> "/ws/";
                     };
-                    String step = "connect";
-                    try (WsClient c = WsClient.connect(Http.ws(base, path))) {
+                    WsClient connected;
+                    try {
+                        connected = WsClient.connect(Http.ws(base, path));
+                    } catch (RuntimeException e) {
+                        if (unanswered.incrementAndGet() <= unansweredAllowed) {
+                            continue;
+                        }
+                        throw new AssertionError("cycle " + i + " (" + path + "): handshake " + unanswered.get()
+                                + " not answered, " + unansweredAllowed + " allowed here", e);
+                    }
+                    String step = "welcome";
+                    try (WsClient c = connected) {
                         if (i % 3 == 0) {
-                            step = "welcome";
                             c.awaitType("presence.members");
                             step = "send";
                             c.send("{\"message\":\"m" + i + "\"}");

@@ -24,6 +24,21 @@ local function node_channel(node)
   return P .. 'node:' .. node
 end
 
+local function user_key(user)
+  return P .. 'user:' .. user
+end
+
+-- Records how many connections user U has on node N (0: none, and N is no longer one of U's nodes).
+local function set_user_on_node(user, node, count)
+  if count > 0 then
+    redis.call('HSET', user_key(user), node, count)
+    redis.call('SADD', P .. 'node:' .. node .. ':users', user)
+  else
+    redis.call('HDEL', user_key(user), node)
+    redis.call('SREM', P .. 'node:' .. node .. ':users', user)
+  end
+end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

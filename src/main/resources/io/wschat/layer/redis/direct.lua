@@ -11,7 +11,7 @@ if key ~= '' then
     return tonumber(first)
   end
 end
-local receivers = redis.call('HGETALL', P .. 'user:' .. to)
+local receivers = redis.call('HGETALL', user_key(to))
 local total = 0
 local nodes = {}
 for i = 1, #receivers, 2 do
@@ -21,7 +21,7 @@ end
 if total == 0 then
   return 0
 end
-for _, node in ipairs(redis.call('HKEYS', P .. 'user:' .. from)) do
+for _, node in ipairs(redis.call('HKEYS', user_key(from))) do
   nodes[node] = true
 end
 local payload = cjson.encode({ t = 'd', from = from, to = to, message = ARGV[3], ts = ARGV[4] })

@@ -18,7 +18,7 @@ for _, room in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':rooms')) 
   end
 end
 for _, user in ipairs(redis.call('SMEMBERS', P .. 'node:' .. node .. ':users')) do
-  redis.call('HDEL', P .. 'user:' .. user, node)
+  redis.call('HDEL', user_key(user), node)
 end
 redis.call('DEL', P .. 'node:' .. node .. ':rooms', P .. 'node:' .. node .. ':users')
 redis.call('ZREM', P .. 'nodes', node)

@@ -17,7 +17,8 @@ import { idleConnections, joinStorm, pairTraffic, roomTraffic, settledRss } from
 const WORKLOADS = ['start', 'fanout', 'rooms', 'pairs', 'storm', 'idle'];
 const HELP = `usage: src/bench/run [options]
   --only LIST          workloads, comma-separated: ${WORKLOADS.join(',')} (default: all)
-  --servers LIST       wschat,node (default both, in that order)
+  --servers LIST       wschat,tomcat-dist,node: the run command's server, the WAR on a stock Tomcat set up
+                       as the README says, the Node ws yardstick (default wschat,node, in the order given)
   --repeat N           run everything N times, the servers alternating (default 1)
   --quick              smaller workloads (a minute or so)
   --fanout C,M         fan-out: C clients in one room, M messages each (default 50,100)
@@ -39,7 +40,7 @@ function parseOptions(argv) {
     fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
     idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
     warmup: true, startTimeout: 120,
-    repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', outDir: 'target/bench',
+    repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', tomcatHome: null, outDir: 'target/bench',
   };
   const nums = (v) => v.split(',').filter((x) => x !== '').map(Number);
   const given = new Set();
@@ -72,6 +73,7 @@ function parseOptions(argv) {
       case '--classpath': o.classpath = value(); break;
       case '--war': o.war = value(); break;
       case '--java': o.java = value(); break;
+      case '--tomcat-home': o.tomcatHome = value(); break;
       case '--out': o.outDir = value(); break;
       case '-h': case '--help': console.error(HELP); process.exit(0); break;
       default: throw new Error(`unknown option ${a}\n${HELP}`);
@@ -87,8 +89,9 @@ function parseOptions(argv) {
     if (!given.has('--hold')) o.hold = 6;
   }
   for (const w of o.only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}\n${HELP}`);
-  for (const s of o.servers) if (!['wschat', 'node'].includes(s)) throw new Error(`unknown server ${s}`);
-  if (o.servers.includes('wschat') && !o.classpath) throw new Error('--classpath is needed to start wschat (src/bench/run passes it)');
+  for (const s of o.servers) if (!['wschat', 'tomcat-dist', 'node'].includes(s)) throw new Error(`unknown server ${s}`);
+  if (o.servers.some((s) => s !== 'node') && !o.classpath) throw new Error('--classpath is needed to start wschat (src/bench/run passes it)');
+  if (o.servers.includes('tomcat-dist') && !o.tomcatHome) throw new Error('--tomcat-home is needed for tomcat-dist (src/bench/run passes it)');
   if (!(o.repeat >= 1 && o.repeat <= 20)) throw new Error('--repeat must be 1..20');
   if (o.fanout.length !== 2 || o.rooms.length !== 3 || o.pairs.length !== 2) throw new Error(`bad workload sizes\n${HELP}`);
   o.outDir = path.resolve(o.repo, o.outDir);

@@ -58,18 +58,19 @@ function range(values, digits) {
   return fmt(lo, digits) === fmt(hi, digits) ? fmt(lo, digits) : `${fmt(lo, digits)}–${fmt(hi, digits)}`;
 }
 
-/** The table as text; servers in the order given (the ratio is the first over the second). */
+/** The table as text; servers in the order given (the ratio is the first over the last). */
 export function table(results, servers) {
   const workloads = [...new Set(results.map((r) => r.workload))];
-  const rows = [['workload', 'figure', ...servers, servers.length === 2 ? `${servers[0]}/${servers[1]}` : '']];
+  const last = servers.length - 1;
+  const rows = [['workload', 'figure', ...servers, last > 0 ? `${servers[0]}/${servers[last]}` : '']];
   for (const w of workloads) {
     for (const [key, name, digits, scale = (v) => v] of FIGURES[kindOf(w)]) {
       const values = servers.map((s) =>
         results.filter((r) => r.workload === w && r.server === s && typeof r[key] === 'number').map((r) => scale(r[key])));
       if (values.every((v) => v.length === 0)) continue;
       let ratio = '';
-      if (servers.length === 2 && values[0].length && values[1].length && median(values[1]) !== 0) {
-        ratio = `${(median(values[0]) / median(values[1])).toFixed(2)}×`;
+      if (last > 0 && values[0].length && values[last].length && median(values[last]) !== 0) {
+        ratio = `${(median(values[0]) / median(values[last])).toFixed(2)}×`;
       }
       rows.push([w, name, ...values.map((v) => range(v, digits)), ratio]);
     }

@@ -1,4 +1,4 @@
-// Starting and stopping the two servers under test, and timing their start.
+// Starting and stopping the servers under test, and timing their start.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
@@ -40,6 +40,9 @@ export function freePort() {
  * Starts a server and waits until it accepted a WebSocket connection on /echo.
  * kind 'wschat': java -cp CP [-Dwschat.*] io.wschat.DevServer WAR PORT (the run command's server; it
  * launches the real server in a JVM of its own and prints that pid, which is what gets measured).
+ * kind 'tomcat-dist': java -cp CP -Dtomcat.home=DIR [-Dwschat.*] io.wschat.support.StockTomcat WAR PORT
+ * (the WAR on a stock Tomcat with the README's settings; Tomcat's pid is measured, its log is under
+ * target/stock-tomcat/, not scanned for problems).
  * kind 'node': node ws-room-server.mjs --port PORT.
  * Returns { kind, pid, launcherPid, port, startMs, serverStartMs, stop() }: startMs from the spawn of
  * what was launched, serverStartMs from the start of the server's own process (for wschat, the JVM
@@ -49,11 +52,12 @@ export async function startServer(kind, o, extra = {}) {
   const port = await freePort();
   let command;
   let args;
-  if (kind === 'wschat') {
+  if (kind === 'wschat' || kind === 'tomcat-dist') {
     const settings = { ...WSCHAT_LOAD_SETTINGS, ...extra.wschatSettings };
     command = o.java;
-    args = ['-cp', o.classpath, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`),
-      'io.wschat.DevServer', o.war, String(port)];
+    args = ['-cp', o.classpath, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`)];
+    if (kind === 'wschat') args.push('io.wschat.DevServer', o.war, String(port));
+    else args.push(`-Dtomcat.home=${o.tomcatHome}`, 'io.wschat.support.StockTomcat', o.war, String(port));
   } else if (kind === 'node') {
     command = process.execPath;
     args = [path.join(here, '..', 'ws-room-server.mjs'), '--port', String(port)];
@@ -86,7 +90,7 @@ export async function startServer(kind, o, extra = {}) {
       }
       if (server.pid === null) {
         output = (output + chunk.toString()).slice(-4000);
-        const m = /is ready at http:\/\/\S+\s+\(pid (\d+)/.exec(output);
+        const m = /is ready (?:on a stock Tomcat )?at http:\/\/\S+\s+\(pid (\d+)/.exec(output);
         if (m) {
           server.pid = Number(m[1]);
           try {

@@ -61,6 +61,11 @@ abstract class ProcessChatServer implements ChatServer {
         return relay;
     }
 
+    /** The server's process id (what the benchmark measures). */
+    final long pid() {
+        return process.pid();
+    }
+
     /** Waits until the server's process ends (a run command, stopped with Ctrl+C). */
     final void waitForExit() throws InterruptedException {
         process.waitFor();

@@ -96,6 +96,11 @@ final class ServerProcess {
         }
     }
 
+    /** The server's process id: the JVM itself, since the launch scripts exec it. */
+    long pid() {
+        return process.pid();
+    }
+
     void waitFor() throws InterruptedException {
         process.waitFor();
     }

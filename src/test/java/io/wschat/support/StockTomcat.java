@@ -38,11 +38,14 @@ public final class StockTomcat extends ProcessChatServer {
     }
 
     public static StockTomcat start(ChatServers.Spec spec) {
+        return start(spec, ServerProcess.freePort());
+    }
+
+    static StockTomcat start(ChatServers.Spec spec, int port) {
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "target/apache-tomcat")).toAbsolutePath();
         if (!Files.isRegularFile(home.resolve("bin/catalina.sh"))) {
             throw new IllegalStateException(home + " holds no Tomcat: the tomcat-dist profile unpacks it there");
         }
-        int port = ServerProcess.freePort();
         try {
             Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target", "stock-tomcat")), "run-")
                     .toAbsolutePath();
@@ -110,5 +113,25 @@ public final class StockTomcat extends ProcessChatServer {
     @Override
     public String container() {
         return "tomcat-dist";
+    }
+
+    /**
+     * The WAR on a stock Tomcat from the command line, for the benchmark ({@code src/bench/run --servers
+     * tomcat-dist}): {@code java -cp <test class path> -Dtomcat.home=DIR [-Dwschat.*=...]
+     * io.wschat.support.StockTomcat WAR PORT}. The {@code -Dwschat.*} options become configuration keys
+     * in {@code setenv.sh}; the line it prints once Tomcat serves gives Tomcat's own pid.
+     */
+    public static void main(String[] args) throws Exception {
+        Path war = Path.of(args.length > 0 ? args[0] : "target/wschat.war");
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
+        Map<String, String> settings = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("wschat."))
+                .forEach(k -> settings.put(k, System.getProperty(k)));
+        StockTomcat server = start(new ChatServers.Spec(war, "", settings, null, false), port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("wschat is ready on a stock Tomcat at http://localhost:" + port + "/  (pid " + server.pid()
+                + "; Ctrl+C stops it)");
+        server.waitForExit();
     }
 }

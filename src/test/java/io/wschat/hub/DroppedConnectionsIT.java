@@ -55,37 +55,22 @@ class DroppedConnectionsIT {
      */
     @Test
     void connectionsThatEndRightAfterTheirHandshakeAreAllGoneWithinThePongTimeout() {
-        try (ChatServer server = ChatServers.start(ChatServers.spec().with(
-                "wschat.pingIntervalMillis", "600000", "wschat.pongTimeoutMillis", "2000"))) {
-            List<RawWebSocket> clients = new ArrayList<>();
-            try {
-                for (int i = 0; i < 40; i++) {
-                    RawWebSocket c = RawWebSocket.connect(server.ws(i % 2 == 0 ? "/echo" : "/ws/chat/gone?name=g" + i));
-                    clients.add(c);
-                    assertEquals(101, c.status(), c.responseBody());
-                    if (i % 4 < 2) {
-                        c.shutdownOutput();
-                    } else {
-                        c.reset();
-                    }
-                }
-                Await.until(() -> "every connection gone; health: " + Http.health(server.base()), Duration.ofSeconds(8),
-                        () -> Http.health(server.base()).integer("connections") == 0);
-                assertEquals(0, Http.health(server.base()).integer("rooms"));
-            } finally {
-                clients.forEach(RawWebSocket::close);
-            }
-        }
+        endRightAfterTheHandshake(false, Duration.ofSeconds(8));
     }
 
     /**
      * As above, but each client sends a pong before it goes, as a client that reads its welcome, answers
      * the opening ping and leaves at once does. On Payara the pong can be handled while the end is lost,
-     * so a single opening ping would count those clients alive until the heartbeat (set far off here);
-     * the second opening ping, a pong timeout later, finds them gone.
+     * so a single opening ping would count those clients alive until the heartbeat; the second opening
+     * ping, a pong timeout later, finds them gone.
      */
     @Test
     void connectionsThatSendAPongAndEndRightAfterTheirHandshakeAreAllGoneWithinTwoPongTimeouts() {
+        endRightAfterTheHandshake(true, Duration.ofSeconds(10));
+    }
+
+    /** 40 clients, on /echo and in a room, end (FIN or RST) at once; all gone from /health within the deadline. */
+    private static void endRightAfterTheHandshake(boolean pongFirst, Duration gone) {
         try (ChatServer server = ChatServers.start(ChatServers.spec().with(
                 "wschat.pingIntervalMillis", "600000", "wschat.pongTimeoutMillis", "2000"))) {
             List<RawWebSocket> clients = new ArrayList<>();
@@ -94,14 +79,16 @@ class DroppedConnectionsIT {
                     RawWebSocket c = RawWebSocket.connect(server.ws(i % 2 == 0 ? "/echo" : "/ws/chat/gone?name=g" + i));
                     clients.add(c);
                     assertEquals(101, c.status(), c.responseBody());
-                    c.send(true, RawWebSocket.PONG, new byte[0]);
+                    if (pongFirst) {
+                        c.send(true, RawWebSocket.PONG, new byte[0]);
+                    }
                     if (i % 4 < 2) {
                         c.shutdownOutput();
                     } else {
                         c.reset();
                     }
                 }
-                Await.until(() -> "every connection gone; health: " + Http.health(server.base()), Duration.ofSeconds(10),
+                Await.until(() -> "every connection gone; health: " + Http.health(server.base()), gone,
                         () -> Http.health(server.base()).integer("connections") == 0);
                 assertEquals(0, Http.health(server.base()).integer("rooms"));
             } finally {

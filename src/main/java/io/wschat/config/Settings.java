@@ -15,6 +15,8 @@ import java.util.function.Function;
  * {@code WSCHAT_MAX_MESSAGE_BYTES}), then as a {@code context-param} in {@code web.xml}; otherwise the
  * default applies. The README lists every key.
  *
+ * @param permessageDeflate        whether a client's offer of permessage-deflate compression is accepted
+ *                                 (by the container that supports it: Tomcat); declined by default
  * @param identity                 who a connection is: {@code open} (names are claimed), {@code container}
  *                                 (the container's authenticated user, nothing else) or {@code token} (a
  *                                 JWT signed by the web application)
@@ -47,6 +49,7 @@ import java.util.function.Function;
 public record Settings(
         int maxMessageBytes,
         long outboxBytes,
+        boolean permessageDeflate,
         int historySize,
         String pushToken,
         int closeTimeoutSeconds,
@@ -80,6 +83,7 @@ public record Settings(
 
     public static final String MAX_MESSAGE_BYTES = "wschat.maxMessageBytes";
     public static final String OUTBOX_BYTES = "wschat.outboxBytes";
+    public static final String PERMESSAGE_DEFLATE = "wschat.permessageDeflate";
     public static final String HISTORY_SIZE = "wschat.historySize";
     public static final String PUSH_TOKEN = "wschat.pushToken";
     public static final String CLOSE_TIMEOUT_SECONDS = "wschat.closeTimeoutSeconds";
@@ -179,6 +183,7 @@ public record Settings(
         return new Settings(
                 intValue(lookup, MAX_MESSAGE_BYTES, 64 * 1024),
                 longValue(lookup, OUTBOX_BYTES, 1024 * 1024),
+                booleanValue(lookup, PERMESSAGE_DEFLATE, false),
                 intValue(lookup, HISTORY_SIZE, 50),
                 lookup.apply(PUSH_TOKEN),
                 intValue(lookup, CLOSE_TIMEOUT_SECONDS, 5),

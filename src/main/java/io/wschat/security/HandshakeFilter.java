@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * Origin (403), in {@code token} identity mode the token (401), and the connection limits per client
  * address (429) and in total (503). Then hands the client address on to the endpoint (see
  * {@link HandshakeStamp}) and, in {@code token} mode, the verified user as the request's principal
- * ({@link TokenPrincipal}), with the token itself taken out of the request the container sees.
+ * ({@link TokenPrincipal}), with the token itself taken out of the request the container sees; and
+ * unless {@code wschat.permessageDeflate} is on, it hides the client's offer of compression.
  * Other requests pass untouched.
  *
  * <p>Why a servlet filter: filters declared in {@code web.xml} run before the container's own
@@ -104,7 +105,8 @@ public class HandshakeFilter extends HttpFilter {
                 // go on
             }
         }
-        chain.doFilter(new Admitted(request, runtime.handshakeStamp().stamp(address), principal), response);
+        chain.doFilter(new Admitted(request, runtime.handshakeStamp().stamp(address), principal,
+                !runtime.settings().permessageDeflate()), response);
     }
 
     /** As Tomcat's and Tyrus's filters judge it: a GET whose Upgrade header lists {@code websocket}. */
@@ -133,25 +135,31 @@ public class HandshakeFilter extends HttpFilter {
 
     /**
      * The request as the container's WebSocket upgrade sees it: this server's stamp header in place of
-     * whatever the client sent under that name; and with a verified token, that token's user as the
-     * principal, and neither the {@code Authorization} header nor the {@code access_token} parameter
-     * (so the container's session, which keeps the query for the connection's lifetime, never holds
-     * the token).
+     * whatever the client sent under that name; unless {@code wschat.permessageDeflate} is on, no
+     * {@code Sec-WebSocket-Extensions} header (browsers always offer permessage-deflate, and Tomcat
+     * accepting it gives the connection a zlib compressor and decompressor for its lifetime: about
+     * 100 KiB of native memory each, five times what an idle connection costs without); and with a
+     * verified token, that token's user as the principal, and neither the {@code Authorization} header
+     * nor the {@code access_token} parameter (so the container's session, which keeps the query for
+     * the connection's lifetime, never holds the token).
      */
     private static final class Admitted extends HttpServletRequestWrapper {
 
         private final String stamp;
         private final TokenPrincipal principal;
+        private final boolean declineExtensions;
 
-        Admitted(HttpServletRequest request, String stamp, TokenPrincipal principal) {
+        Admitted(HttpServletRequest request, String stamp, TokenPrincipal principal, boolean declineExtensions) {
             super(request);
             this.stamp = stamp;
             this.principal = principal;
+            this.declineExtensions = declineExtensions;
         }
 
         private boolean isHidden(String header) {
             return HandshakeStamp.HEADER.equalsIgnoreCase(header)
-                    || (principal != null && "Authorization".equalsIgnoreCase(header));
+                    || (principal != null && "Authorization".equalsIgnoreCase(header))
+                    || (declineExtensions && "Sec-WebSocket-Extensions".equalsIgnoreCase(header));
         }
 
         @Override

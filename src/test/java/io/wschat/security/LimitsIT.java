@@ -92,6 +92,33 @@ class LimitsIT {
         }
     }
 
+    /**
+     * A browser offers permessage-deflate on every handshake; Tomcat accepting it costs the connection
+     * about 100 KiB of native zlib state for its lifetime, so the offer is declined unless
+     * {@code wschat.permessageDeflate} is on. Payara's Tyrus negotiates no compression either way.
+     */
+    @Test
+    void permessageDeflateIsDeclinedUnlessTurnedOn() throws Exception {
+        String offer = "permessage-deflate; client_max_window_bits";
+        try (ChatServer s = ChatServers.start();
+             RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"), "Sec-WebSocket-Extensions", offer)) {
+            assertEquals(101, c.status());
+            assertEquals(null, c.responseHeader("Sec-WebSocket-Extensions"), "declined by default");
+            c.sendText("plain");
+            assertEquals("plain", c.nextText());
+        }
+        try (ChatServer s = ChatServers.start(ChatServers.spec().with("wschat.permessageDeflate", "true"));
+             RawWebSocket c = RawWebSocket.connect(ws(s, "/echo"), "Sec-WebSocket-Extensions", offer)) {
+            assertEquals(101, c.status());
+            String accepted = c.responseHeader("Sec-WebSocket-Extensions");
+            if (ChatServers.container().equals("payara")) {
+                assertEquals(null, accepted, "Tyrus has no compression to offer");
+            } else {
+                assertTrue(accepted != null && accepted.startsWith("permessage-deflate"), "accepted when on: " + accepted);
+            }
+        }
+    }
+
     @Test
     void theHeartbeatPingsALiveClientWhichStaysOpen() throws Exception {
         try (ChatServer s = ChatServers.start(ChatServers.spec().with(Map.of(

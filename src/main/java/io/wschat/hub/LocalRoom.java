@@ -152,15 +152,23 @@ final class LocalRoom {
      * server's own news); in a room larger than the list limit, only the count, coalesced.
      */
     void presence(PresenceChange change, Frame frame) {
-        Connection[] receivers;
+        Connection[] receivers = null;
         synchronized (this) {
-            receivers = receivers();
-            queuePresence(change, frame);
+            if (queuePresence(change, frame)) {
+                receivers = receivers();
+            }
         }
-        flush(receivers);
+        if (receivers != null) {
+            flush(receivers);
+        }
     }
 
-    private void queuePresence(PresenceChange change, Frame frame) {
+    /**
+     * Returns false when the change was only counted, for the coalesced count to carry later: then
+     * there is nothing to flush, and a join storm into a large room must not cost a pass over every
+     * member per join.
+     */
+    private boolean queuePresence(PresenceChange change, Frame frame) {
         countIs(change.count(), change.version());
         if (change.count() > listLimit && change.members() == null) {
             countVersion = Math.max(countVersion, change.version());
@@ -172,9 +180,10 @@ final class LocalRoom {
                     countDue = false; // shutting down
                 }
             }
-            return;
+            return false;
         }
         queueVersioned(frame, change.version());
+        return true;
     }
 
     /**

@@ -73,7 +73,7 @@ public abstract class ConnectionEndpoint {
      * a room the token does not allow: 4403; connection limit: 1013; a draining server: 1012); the
      * session is then being closed and the endpoint must do nothing more.
      *
-     * <p>The opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
+     * <p>The first opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
      * the session and call {@code onClose} at once, on the pinging thread, which must find the
      * connection registered and joined to clean it up.
      */

@@ -513,7 +513,8 @@ class HostileInputIT {
         RawWebSocket c = RawWebSocket.connect(ws(path));
         assertEquals(101, c.status(), c.responseBody());
         nextOfType(c, "presence.members");
-        // Every connection is pinged once it has joined (hub.OpeningPing). Answered now, its pong cannot
+        // Every connection is pinged as soon as it has joined, and again a pong timeout (10 s) later, after
+        // any row here has ended (hub.OpeningPing). The first answered now, its pong cannot
         // cross a close the row provokes (a pong sent to a socket the server has just closed makes the
         // server's side reset, and the close frame is lost: 1006).
         c.answerPings(1);

@@ -74,7 +74,7 @@ public final class ChatRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final OriginPolicy originPolicy;
     private final HandshakeStamp handshakeStamp = new HandshakeStamp();
-    private final OpeningPing openingPing;
+    private OpeningPing openingPing; // set by serve(), before endpoints can find this runtime
     // ---- issue 11 (operations) ----
     private final TokenVerifier tokens;
     private final TokenExpiry tokenExpiry;
@@ -108,7 +108,6 @@ public final class ChatRuntime implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 new Heartbeat(registry, interval, settings.pongTimeoutMillis(), System::nanoTime),
                 interval, interval, TimeUnit.MILLISECONDS);
-        this.openingPing = new OpeningPing(scheduler, settings.pongTimeoutMillis());
     }
 
     /** Starts a runtime; {@link #serve} then makes it the one of a WebSocket container's endpoints. */
@@ -121,6 +120,7 @@ public final class ChatRuntime implements AutoCloseable {
      * {@code ServerContainer}) creates, until {@link #close()}.
      */
     public void serve(WebSocketContainer webSocketContainer) {
+        this.openingPing = OpeningPing.forContainer(webSocketContainer, scheduler, settings.pongTimeoutMillis());
         if (SERVED.putIfAbsent(webSocketContainer, this) != null) {
             throw new IllegalStateException("another chat runtime already serves " + webSocketContainer);
         }
@@ -203,7 +203,7 @@ public final class ChatRuntime implements AutoCloseable {
         return c;
     }
 
-    /** Called once the endpoint has joined its groups: sends the first opening ping (see {@link OpeningPing}). */
+    /** Called once the endpoint has joined its groups: the opening pings, where the container needs them (see {@link OpeningPing}). */
     public void opened(Connection c) {
         openingPing.watch(c);
     }

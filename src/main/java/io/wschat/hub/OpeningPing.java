@@ -1,5 +1,6 @@
 package io.wschat.hub;
 
+import jakarta.websocket.WebSocketContainer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,24 +22,45 @@ import java.util.concurrent.TimeUnit;
  * <p>One ping is not enough: it is sent from {@code onOpen}, inside that window, and a client that
  * leaves at once (reads its welcome, answers the ping, closes) can have its pong handled and its end
  * dropped. The second ping goes out a pong timeout later, long after the window, to a socket whose end
- * has already been lost, so it goes unanswered. On Tomcat, which does see those ends, this costs two
- * pings per connection.
+ * has already been lost, so it goes unanswered.
+ *
+ * <p>Tomcat's own WebSocket implementation sees those ends, so its connections are not pinged: two pings
+ * and two pongs are four socket operations of the dozen or so a connection costs to open. Every other
+ * container, Tyrus or one not known here, gets the pings.
  */
 public final class OpeningPing {
 
     private static final int PINGS = 2;
 
+    /** The package of Tomcat's WebSocket implementation, which sees a client's end while a connection opens. */
+    private static final String TOMCAT_WEBSOCKET = "org.apache.tomcat.websocket.";
+
     private final ScheduledExecutorService scheduler;
     private final long timeoutMillis;
+    private final boolean needed;
 
-    public OpeningPing(ScheduledExecutorService scheduler, long timeoutMillis) {
+    private OpeningPing(ScheduledExecutorService scheduler, long timeoutMillis, boolean needed) {
         this.scheduler = scheduler;
         this.timeoutMillis = timeoutMillis;
+        this.needed = needed;
     }
 
-    /** Pings the newly opened (registered and joined) connection now and schedules what follows. */
+    /** The opening pings for the connections of {@code container}: none on Tomcat, two elsewhere. */
+    public static OpeningPing forContainer(WebSocketContainer container, ScheduledExecutorService scheduler,
+            long timeoutMillis) {
+        return new OpeningPing(scheduler, timeoutMillis, !container.getClass().getName().startsWith(TOMCAT_WEBSOCKET));
+    }
+
+    /** Whether this container's connections are pinged as they open. */
+    public boolean needed() {
+        return needed;
+    }
+
+    /** Pings the newly opened (registered and joined) connection now, if needed, and schedules what follows. */
     public void watch(Connection c) {
-        ping(c, 1);
+        if (needed) {
+            ping(c, 1);
+        }
     }
 
     private void ping(Connection c, int nth) {

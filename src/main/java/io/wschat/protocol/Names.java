@@ -1,7 +1,5 @@
 package io.wschat.protocol;
 
-import java.util.regex.Pattern;
-
 /**
  * The rule for room names and usernames: 1 to 64 characters, each a letter of any script (with its
  * combining marks), a digit, {@code -}, {@code _} or {@code .}; not made of dots alone, so that no
@@ -10,18 +8,34 @@ import java.util.regex.Pattern;
 public final class Names {
 
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{M}\\p{Nd}._-]+");
-    private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
 
     private Names() {
     }
 
     public static boolean isValid(String name) {
-        if (name == null || name.isEmpty()) {
+        if (name == null || name.isEmpty() || name.length() > 2 * MAX_LENGTH) {
             return false;
         }
-        int length = name.codePointCount(0, name.length());
-        return length <= MAX_LENGTH && ALLOWED.matcher(name).matches() && !ONLY_DOTS.matcher(name).matches();
+        int length = 0;
+        boolean onlyDots = true;
+        for (int i = 0; i < name.length(); i += Character.charCount(name.codePointAt(i))) {
+            int cp = name.codePointAt(i);
+            if (!isAllowed(cp) || ++length > MAX_LENGTH) {
+                return false;
+            }
+            onlyDots &= cp == '.';
+        }
+        return !onlyDots;
+    }
+
+    /** A letter of any script ({@code \p{L}}), a combining mark ({@code \p{M}}), a decimal digit ({@code \p{Nd}}), dot, underscore or hyphen. */
+    private static boolean isAllowed(int cp) {
+        if (cp == '.' || cp == '_' || cp == '-' || Character.isLetter(cp) || Character.isDigit(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     /**

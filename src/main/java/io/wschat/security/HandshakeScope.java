@@ -44,7 +44,8 @@ public record HandshakeScope(
     public HandshakeScope {
         clientAddress = clientAddress == null ? ConnectionLimits.UNKNOWN_ADDRESS : clientAddress;
         query = query == null ? Map.of() : copy(query);
-        requestUri = requestUri == null ? null : requestUri.replaceFirst("\\?.*", "");
+        requestUri = requestUri == null || requestUri.indexOf('?') < 0 ? requestUri
+                : requestUri.substring(0, requestUri.indexOf('?'));
         pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
     }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Connections that die without a close frame (a proxy or the network fails) must not stay in the
  * registry as ghosts: the next delivery to one fails, and that failure closes and unregisters it; and
- * one that dies while it is being opened, which a container may not notice, is gone once it has not
- * answered its first ping.
+ * one that dies while it is being opened, which Tyrus (Payara) may not notice, is gone once it has not
+ * answered an opening ping.
  */
 class DroppedConnectionsIT {
 
@@ -67,6 +67,29 @@ class DroppedConnectionsIT {
     @Test
     void connectionsThatSendAPongAndEndRightAfterTheirHandshakeAreAllGoneWithinTwoPongTimeouts() {
         endRightAfterTheHandshake(true, Duration.ofSeconds(10));
+    }
+
+    /**
+     * The opening pings go only where the container can lose a connection's end while it opens: on
+     * Payara a new connection is pinged at once; on Tomcat, which sees every end (the two tests above
+     * pass there without pings), it is not. The heartbeat is set far off, so any ping is an opening one.
+     */
+    @Test
+    void aNewConnectionIsPingedAtOnceOnlyWhereTheContainerCanLoseItsEnd() {
+        try (ChatServer server = ChatServers.start(ChatServers.spec().with(
+                "wschat.pingIntervalMillis", "600000", "wschat.pongTimeoutMillis", "2000"))) {
+            for (String path : List.of("/echo", "/ws/chat/pinged?name=p")) {
+                RawWebSocket c = RawWebSocket.connect(server.ws(path));
+                try {
+                    assertEquals(101, c.status(), c.responseBody());
+                    long pings = c.framesWithin(Duration.ofSeconds(1)).stream()
+                            .filter(f -> f.opcode() == RawWebSocket.PING).count();
+                    assertEquals(ChatServers.container().equals("payara") ? 1 : 0, pings, path);
+                } finally {
+                    c.close();
+                }
+            }
+        }
     }
 
     /** 40 clients, on /echo and in a room, end (FIN or RST) at once; all gone from /health within the deadline. */

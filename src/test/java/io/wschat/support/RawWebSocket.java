@@ -14,8 +14,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -326,7 +328,33 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Every frame that arrives within {@code window}, pings included (nothing answered), up to the end of
+     * stream: what a server sends unasked.
+     */
+    public List<Frame> framesWithin(Duration window) {
+        long deadline = System.nanoTime() + window.toNanos();
+        List<Frame> frames = new ArrayList<>();
+        try {
+            for (Frame f = readFrameOrTimeout(deadline); f != null; f = readFrameOrTimeout(deadline)) {
+                frames.add(f);
+            }
+        } catch (SocketTimeoutException e) {
+            // the window has passed
+        }
+        return frames;
+    }
+
     private Frame readFrame(long deadlineNanos) {
+        try {
+            return readFrameOrTimeout(deadlineNanos);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame before the deadline", e);
+        }
+    }
+
+    /** The next frame, null at end of stream; throws if none began before the deadline. */
+    private Frame readFrameOrTimeout(long deadlineNanos) throws SocketTimeoutException {
         try {
             long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
@@ -350,7 +378,7 @@ public final class RawWebSocket implements AutoCloseable {
             }
             return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("no frame before the deadline", e);
+            throw e;
         } catch (IOException e) {
             throw new AssertionError("read failed", e);
         }

@@ -88,6 +88,8 @@ final class ServerProcess {
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                // The benchmark reads this line: a stop that needed it was not clean.
+                System.err.println(name + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM: killed");
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

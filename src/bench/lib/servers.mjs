@@ -21,6 +21,8 @@ export const WSCHAT_LOAD_SETTINGS = {
 
 /** A line of a server's output reporting trouble (java.util.logging levels, uncaught exceptions). */
 const PROBLEM = /^(SEVERE|WARNING):|Exception in thread|OutOfMemoryError|^Error:/;
+/** What support.StockTomcat's launcher prints when it had to kill the server it stops. */
+const KILLED_BY_LAUNCHER = /did not stop within \d+ s of SIGTERM: killed/;
 
 const live = new Set(); // servers started and not yet stopped, killed if the benchmark dies
 
@@ -82,6 +84,7 @@ export async function startServer(kind, o, extra = {}) {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop().slice(-2000);
       for (const line of lines) {
+        if (KILLED_BY_LAUNCHER.test(line)) server.killedByLauncher = true;
         if (PROBLEM.test(line)) {
           server.problems.count++;
           server.problems.samples.push(line.slice(0, 300));
@@ -139,7 +142,7 @@ async function firstAccepted(port, deadline, gaveUp) {
 /**
  * SIGTERM to what was spawned (wschat's launcher passes it on to the server JVM and waits for it),
  * then makes sure neither process is left: SIGKILL after graceMs (40 s). Returns true if it stopped by
- * itself; server.stopS says how long it took.
+ * itself (not if a launcher killed it: support.StockTomcat does after 30 s); server.stopS says how long it took.
  */
 export async function stopServer(server, graceMs = 40000) {
   if (!live.has(server)) return true;
@@ -148,7 +151,7 @@ export async function stopServer(server, graceMs = 40000) {
   if (!server.exited) server.child.kill('SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
-  const clean = !pids.some(isAlive);
+  const clean = !pids.some(isAlive) && !server.killedByLauncher;
   server.stopS = (performance.now() - start) / 1000;
   for (const p of pids) if (isAlive(p)) try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone meanwhile */ }
   live.delete(server);

@@ -135,15 +135,28 @@ public class HandshakeFilter extends HttpFilter {
 
     /**
      * The request as the container's WebSocket upgrade sees it: this server's stamp header in place of
-     * whatever the client sent under that name; unless {@code wschat.permessageDeflate} is on, no
-     * {@code Sec-WebSocket-Extensions} header (browsers always offer permessage-deflate, and Tomcat
-     * accepting it gives the connection a zlib compressor and decompressor for its lifetime: about
-     * 100 KiB of native memory each, five times what an idle connection costs without); and with a
-     * verified token, that token's user as the principal, and neither the {@code Authorization} header
-     * nor the {@code access_token} parameter (so the container's session, which keeps the query for
-     * the connection's lifetime, never holds the token).
+     * whatever the client sent under that name, and of the client's other headers only those of the
+     * WebSocket handshake ({@link #UPGRADE_HEADERS}). Tomcat keeps the handshake's headers for the
+     * connection's lifetime ({@code WsHttpUpgradeHandler} holds the handshake request): a browser's
+     * cookies, user agent and language list cost about 2 KiB of heap per connection (measured with
+     * Chrome's headers and a 230-byte cookie), and nothing after the handshake reads them; this filter
+     * has already read what it needs (the Origin, forwarded headers, a Bearer token) from the request
+     * itself. Unless {@code wschat.permessageDeflate} is on, no {@code Sec-WebSocket-Extensions} either
+     * (browsers always offer permessage-deflate, and Tomcat accepting it gives the connection a zlib
+     * compressor and decompressor for its lifetime: about 100 KiB of native memory each, five times what
+     * an idle connection costs without). With a verified token: that token's user as the principal, and
+     * no {@code access_token} parameter (so the container's session, which keeps the query for the
+     * connection's lifetime, never holds the token).
      */
-    private static final class Admitted extends HttpServletRequestWrapper {
+    static final class Admitted extends HttpServletRequestWrapper {
+
+        /**
+         * The headers the upgrade reads (RFC 6455's handshake, the Origin that {@link ScopeCapture}
+         * keeps), lower case. {@code Authorization} is not one: the container's authenticator has read
+         * it before any filter, and a token mode's Bearer token was read here.
+         */
+        static final java.util.Set<String> UPGRADE_HEADERS = java.util.Set.of("host", "upgrade", "connection", "origin",
+                "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions");
 
         private final String stamp;
         private final TokenPrincipal principal;
@@ -157,9 +170,8 @@ public class HandshakeFilter extends HttpFilter {
         }
 
         private boolean isHidden(String header) {
-            return HandshakeStamp.HEADER.equalsIgnoreCase(header)
-                    || (principal != null && "Authorization".equalsIgnoreCase(header))
-                    || (declineExtensions && "Sec-WebSocket-Extensions".equalsIgnoreCase(header));
+            String name = header.toLowerCase(Locale.ROOT);
+            return !UPGRADE_HEADERS.contains(name) || (declineExtensions && "sec-websocket-extensions".equals(name));
         }
 
         @Override

@@ -6,8 +6,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pings every connection twice as it opens, the moment it opens and again one pong timeout later, and
- * closes it (1001 "no pong") if a ping goes unanswered for the pong timeout.
+ * Where the container needs it (not on Tomcat, see below), pings every connection twice as it opens,
+ * the moment it opens and again one pong timeout later, and closes it (1001 "no pong") if a ping goes
+ * unanswered for the pong timeout.
  *
  * <p>Why: the container may lose the end of a connection that ends while it is being opened. Tyrus in
  * a servlet container (Payara, GlassFish) reads the socket from before the endpoint's {@code onOpen}
@@ -49,11 +50,6 @@ public final class OpeningPing {
     public static OpeningPing forContainer(WebSocketContainer container, ScheduledExecutorService scheduler,
             long timeoutMillis) {
         return new OpeningPing(scheduler, timeoutMillis, !container.getClass().getName().startsWith(TOMCAT_WEBSOCKET));
-    }
-
-    /** Whether this container's connections are pinged as they open. */
-    public boolean needed() {
-        return needed;
     }
 
     /** Pings the newly opened (registered and joined) connection now, if needed, and schedules what follows. */

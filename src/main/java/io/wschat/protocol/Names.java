@@ -18,8 +18,9 @@ public final class Names {
         }
         int length = 0;
         boolean onlyDots = true;
-        for (int i = 0; i < name.length(); i += Character.charCount(name.codePointAt(i))) {
+        for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
+            i += Character.charCount(cp);
             if (!isAllowed(cp) || ++length > MAX_LENGTH) {
                 return false;
             }
@@ -28,7 +29,10 @@ public final class Names {
         return !onlyDots;
     }
 
-    /** A letter of any script ({@code \p{L}}), a combining mark ({@code \p{M}}), a decimal digit ({@code \p{Nd}}), dot, underscore or hyphen. */
+    /**
+     * A letter of any script ({@code \p{L}}), a combining mark ({@code \p{M}}), a decimal digit
+     * ({@code \p{Nd}}), dot, underscore or hyphen.
+     */
     private static boolean isAllowed(int cp) {
         if (cp == '.' || cp == '_' || cp == '-' || Character.isLetter(cp) || Character.isDigit(cp)) {
             return true;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -155,7 +156,7 @@ public class HandshakeFilter extends HttpFilter {
          * keeps), lower case. {@code Authorization} is not one: the container's authenticator has read
          * it before any filter, and a token mode's Bearer token was read here.
          */
-        static final java.util.Set<String> UPGRADE_HEADERS = java.util.Set.of("host", "upgrade", "connection", "origin",
+        private static final Set<String> UPGRADE_HEADERS = Set.of("host", "upgrade", "connection", "origin",
                 "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions");
 
         private final String stamp;

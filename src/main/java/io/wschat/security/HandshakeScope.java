@@ -44,8 +44,8 @@ public record HandshakeScope(
     public HandshakeScope {
         clientAddress = clientAddress == null ? ConnectionLimits.UNKNOWN_ADDRESS : clientAddress;
         query = query == null ? Map.of() : copy(query);
-        requestUri = requestUri == null || requestUri.indexOf('?') < 0 ? requestUri
-                : requestUri.substring(0, requestUri.indexOf('?'));
+        int queryStart = requestUri == null ? -1 : requestUri.indexOf('?');
+        requestUri = queryStart < 0 ? requestUri : requestUri.substring(0, queryStart);
         pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
     }
 

@@ -32,6 +32,8 @@ const HELP = `usage: src/bench/run [options]
   --ping-ms MS         server ping interval during idle holds (default 5000)
   --conc N             WebSocket handshakes in flight (default 50)
   --timeout S          bound of each phase (default 180); --stall S: end a run after S s without a delivery (default 10)
+  --no-batch           wschat's clients do not ask for batching (the wschat.batch subprotocol: several
+                       messages per frame when they queue up, as the chat page asks): one message per frame
   --no-warmup          measure cold servers`;
 
 function parseOptions(argv) {
@@ -39,7 +41,7 @@ function parseOptions(argv) {
     only: WORKLOADS, servers: ['wschat', 'node'], repeat: 1, quick: false,
     fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
     idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
-    warmup: true, startTimeout: 120,
+    warmup: true, batch: true, startTimeout: 120,
     repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', tomcatHome: null, outDir: 'target/bench',
   };
   const nums = (v) => v.split(',').filter((x) => x !== '').map(Number);
@@ -69,6 +71,7 @@ function parseOptions(argv) {
       case '--timeout': o.timeout = Number(value()); break;
       case '--stall': o.stall = Number(value()); break;
       case '--no-warmup': o.warmup = false; break;
+      case '--no-batch': o.batch = false; break;
       case '--repo': o.repo = value(); break;
       case '--classpath': o.classpath = value(); break;
       case '--war': o.war = value(); break;

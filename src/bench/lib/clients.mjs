@@ -36,7 +36,7 @@ export class ConnectionEvents {
  * Resolves at the deadline at the latest, or once no handshake succeeded for stallMs (a server that
  * stopped accepting): { socks (null where it failed), errors, errorSamples, startedAt }.
  */
-export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, events, stallMs = 30000 }) {
+export function openMany(n, { conc, urlOf, origin, protocols = [], onMessage, onOpen, deadline, events, stallMs = 30000 }) {
   return new Promise((resolve) => {
     const socks = new Array(n).fill(null);
     const errorSamples = [];
@@ -78,7 +78,7 @@ export function openMany(n, { conc, urlOf, origin, onMessage, onOpen, deadline, 
         let opened = false;
         // Compression offered and a browser's headers sent, as every browser does: a server that
         // accepts the one or keeps the other pays for it in memory, and the figures show that.
-        const ws = new WebSocket(urlOf(i), {
+        const ws = new WebSocket(urlOf(i), protocols, {
           handshakeTimeout: 30000, perMessageDeflate: true, skipUTF8Validation: true,
           headers: { ...BROWSER_HEADERS, Origin: origin },
         });

@@ -18,6 +18,19 @@ let runs = 0;
 const nextRun = () => (process.pid % 10000) * 1000 + (++runs % 1000);
 
 const origin = (server) => `http://127.0.0.1:${server.port}`;
+/**
+ * The subprotocols a room or direct client offers: wschat's batching (several messages per frame when
+ * they queue up), as its chat page does, unless --no-batch; the Node yardstick speaks one message per frame.
+ */
+const offer = (server, o) => (server.kind !== 'node' && o.batch ? ['wschat.batch'] : []);
+/** What the server chose of the offer (null: one message per frame). */
+const chosen = (socks) => socks.find(Boolean)?.protocol || null;
+/** Messages in a frame: lines, on a connection that chose batching. */
+const linesIn = (data) => {
+  let n = 1;
+  for (let p = data.indexOf(10); p >= 0; p = data.indexOf(10, p + 1)) n++;
+  return n;
+};
 const wsUrl = (server, pathAndQuery) => `ws://127.0.0.1:${server.port}${pathAndQuery}`;
 
 /** Waits until cond() or the deadline; true if cond() held. */
@@ -172,7 +185,8 @@ async function traffic(server, o, spec) {
 
   const deadline = Date.now() + o.timeout * 1000;
   const opened = await openMany(C, {
-    conc: o.conc, urlOf: spec.urlOf, origin: origin(server), onMessage, onOpen: spec.onOpen, deadline, events,
+    conc: o.conc, urlOf: spec.urlOf, origin: origin(server), protocols: offer(server, o), onMessage, onOpen: spec.onOpen,
+    deadline, events,
   });
   socks = opened.socks;
   const openCount = socks.filter(Boolean).length;
@@ -211,7 +225,7 @@ async function traffic(server, o, spec) {
   const sorted = latency.subarray(0, nLatency).sort();
   const cpuUs = cpu1 - cpu0;
   const result = {
-    server: server.kind, workload: spec.label, clients: C, senders: S, messages: M, window: W,
+    server: server.kind, workload: spec.label, subprotocol: chosen(socks), clients: C, senders: S, messages: M, window: W,
     ...spec.describe,
     expected, delivered, lost: expected - delivered, duplicates,
     deliveries_per_s: elapsed > 0 ? Math.round(delivered / elapsed) : null,
@@ -283,6 +297,7 @@ export async function joinStorm(server, o, { label, connections }) {
   const present = new Uint8Array(connections);
   let nPresent = 0;
   let frames = 0;
+  let messages = 0;
   let bytes = 0;
   let lastFrameAt = performance.now();
   let allPresentAt = null;
@@ -290,6 +305,7 @@ export async function joinStorm(server, o, { label, connections }) {
   const onMessage = (i, data) => {
     const now = performance.now();
     frames++;
+    messages += linesIn(data);
     bytes += data.length;
     lastFrameAt = now;
     if (!present[i] && data.indexOf(WELCOME) >= 0) {
@@ -302,7 +318,7 @@ export async function joinStorm(server, o, { label, connections }) {
   const rss0 = rssKiB(server.pid);
   const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
-    conc: o.conc, origin: origin(server), onMessage, deadline, events,
+    conc: o.conc, origin: origin(server), protocols: offer(server, o), onMessage, deadline, events,
     urlOf: (i) => wsUrl(server, `/ws/chat/${label}-${run}?name=s${i}`),
   });
   const openedAt = performance.now();
@@ -318,12 +334,13 @@ export async function joinStorm(server, o, { label, connections }) {
   const clientPct = clientCpuPct(client1, performance.now() - start);
   const closed = await closeAll(opened.socks, 30000, events);
   return {
-    server: server.kind, workload: label, connections, concurrent_handshakes: o.conc,
+    server: server.kind, workload: label, subprotocol: chosen(opened.socks), connections, concurrent_handshakes: o.conc,
     opened: openCount, connect_errors: opened.errors, present: nPresent,
     ready_s: nPresent === openCount && allPresentAt !== null && openCount === connections ? round((allPresentAt - start) / 1000, 3) : null,
     open_s: round((openedAt - start) / 1000, 3),
     quiet_s: round((lastFrameAt - start) / 1000, 3),
-    frames, bytes, frames_per_connection: round(frames / Math.max(1, openCount), 1),
+    frames, messages, bytes, frames_per_connection: round(frames / Math.max(1, openCount), 1),
+    messages_per_connection: round(messages / Math.max(1, openCount), 1),
     bytes_per_connection: Math.round(bytes / Math.max(1, openCount)),
     server_cpu_s: round((cpu1 - cpu0) / 1e6, 3),
     server_cpu_ms_per_connection: round((cpu1 - cpu0) / 1000 / Math.max(1, openCount), 3),
@@ -363,7 +380,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
   const deadline = Date.now() + o.timeout * 1000;
   const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
-    conc: o.conc, origin: origin(server), onMessage, onOpen, deadline, events,
+    conc: o.conc, origin: origin(server), protocols: inRoom ? offer(server, o) : [], onMessage, onOpen, deadline, events,
     urlOf: (i) => wsUrl(server, inRoom ? `/ws/chat/${label}-${run}?name=i${i}` : '/echo'),
   });
   const openCount = opened.socks.filter(Boolean).length;
@@ -391,7 +408,8 @@ export async function idleConnections(server, o, { label, connections, endpoint,
   const summary = events.summary();
   const closed = await closeAll(opened.socks, 30000, events);
   return {
-    server: server.kind, workload: label, endpoint, connections, opened: openCount, connect_errors: opened.errors,
+    server: server.kind, workload: label, subprotocol: chosen(opened.socks), endpoint, connections, opened: openCount,
+    connect_errors: opened.errors,
     present: nPresent, ready_s: round((readyAt - start) / 1000, 3), hold_s: round(heldS, 1),
     still_open: stillOpen, pings_received: pings, pings_per_connection: round(pings / Math.max(1, openCount), 2),
     rss_base_kib: rssBase, rss_settled_kib: rssSettled, rss_end_kib: rssEnd, rss_max_kib: rssMax,

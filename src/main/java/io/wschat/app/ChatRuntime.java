@@ -12,6 +12,7 @@ import io.wschat.layer.LayerState;
 import io.wschat.metrics.MicrometerMetrics;
 import io.wschat.metrics.RuntimeReadings;
 import io.wschat.ops.Drain;
+import io.wschat.protocol.Frames;
 import io.wschat.security.ConnectionLimits;
 import io.wschat.security.HandshakeStamp;
 import io.wschat.security.Identity;
@@ -195,8 +196,9 @@ public final class ChatRuntime implements AutoCloseable {
         if (limits.tryOpen(clientAddress) != ConnectionLimits.Admission.OK) {
             return null;
         }
-        Outbox outbox = new Outbox(Outbox.Transport.of(session), settings.outboxBytes(), closer, control, registry::countSlowConsumer,
-                metrics::frameSent);
+        int joinBytes = Frames.BATCH_SUBPROTOCOL.equals(session.getNegotiatedSubprotocol()) ? Frames.BATCH_BYTES : 0;
+        Outbox outbox = new Outbox(Outbox.Transport.of(session), settings.outboxBytes(), joinBytes, closer, control,
+                registry::countSlowConsumer, metrics::frameSent);
         Connection c = new Connection(session.getId(), identity.name(), identity.person(), clientAddress, outbox,
                 System.nanoTime());
         registry.register(c);

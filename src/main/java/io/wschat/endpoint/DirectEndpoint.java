@@ -19,10 +19,12 @@ import jakarta.websocket.server.ServerEndpoint;
  * have several connections (tabs), and each gets every message sent to that user. In
  * {@code container} and {@code token} identity modes the path must name the signed-in user.
  */
-@ServerEndpoint(value = "/ws/{username}", configurator = ScopeCapture.class)
+@ServerEndpoint(value = "/ws/{username}", configurator = ScopeCapture.class,
+        subprotocols = Frames.BATCH_SUBPROTOCOL)
 public class DirectEndpoint extends ConnectionEndpoint {
 
-    @ServerEndpoint(value = "/ws/{username}/", configurator = ScopeCapture.class)
+    @ServerEndpoint(value = "/ws/{username}/", configurator = ScopeCapture.class,
+        subprotocols = Frames.BATCH_SUBPROTOCOL)
     public static class WithSlash extends DirectEndpoint {
     }
 

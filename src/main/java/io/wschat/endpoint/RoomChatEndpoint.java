@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code /ws/chat/{room}}: room chat with presence, history, the {@code /name} command, resuming
  * after a reconnect ({@code ?since=OFFSET&epoch=EPOCH}) and acknowledged sends ({@code client_id}).
  */
-@ServerEndpoint(value = "/ws/chat/{room}", configurator = ScopeCapture.class)
+@ServerEndpoint(value = "/ws/chat/{room}", configurator = ScopeCapture.class,
+        subprotocols = Frames.BATCH_SUBPROTOCOL)
 public class RoomChatEndpoint extends ConnectionEndpoint {
 
     static final String RENAME = "/name";
@@ -34,7 +35,8 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
     private static final Pattern OFFSET = Pattern.compile("0|[1-9][0-9]{0,17}");
 
     /** The articles' clients add a trailing slash. */
-    @ServerEndpoint(value = "/ws/chat/{room}/", configurator = ScopeCapture.class)
+    @ServerEndpoint(value = "/ws/chat/{room}/", configurator = ScopeCapture.class,
+        subprotocols = Frames.BATCH_SUBPROTOCOL)
     public static class WithSlash extends RoomChatEndpoint {
     }
 

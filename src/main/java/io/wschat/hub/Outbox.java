@@ -36,6 +36,12 @@ import java.util.logging.Logger;
  * <p>Pings go through the same queue ({@link #offerPing}), so the heartbeat never writes to a session
  * while a message is being sent. The WebSocket API has no asynchronous ping, so the ping itself is
  * sent on the {@code control} executor, never on the thread that happened to drain the queue.
+ *
+ * <p>A connection that opted into batching (the {@code wschat.batch} subprotocol) has every frame
+ * waiting behind the one in flight joined into one text frame, a newline between messages, up to
+ * {@code joinBytes}: under load a receiver gets several messages per write instead of one write (and,
+ * on Tomcat, one thread hand-off) each. Nothing waits to be joined: a frame goes out as soon as the
+ * send before it completes, with whatever queued up meanwhile.
  */
 public final class Outbox {
 
@@ -70,6 +76,7 @@ public final class Outbox {
 
     private final Transport transport;
     private final long limitBytes;
+    private final int joinBytes;
     private final Executor closer;
     private final Executor control;
     private final Runnable onSlowConsumer;
@@ -83,16 +90,20 @@ public final class Outbox {
     private volatile boolean pingQueued;
     @SuppressWarnings("unused") // through QUEUED_BYTES
     private volatile long queuedBytes;
+    // An item taken off the queue while joining that did not join (a ping, a close, a frame that did
+    // not fit): sent next. Only the thread owning sending touches it; the hand-offs of sending (the
+    // write's phase, the executors) order it between threads.
+    private Item held;
 
     /** A queued frame, a ping (both null), or (frame null) the close that follows everything queued before it. */
     private record Item(Frame frame, CloseReason close) {
         static final Item PING = new Item(null, null);
     }
 
-    /** Told of every frame written (for {@code /metrics}): its size and how long the write took. */
+    /** Told of every frame written (for {@code /metrics}): the messages in it, its size and how long the write took. */
     @FunctionalInterface
     public interface Sent {
-        void sent(int bytes, long nanos);
+        void sent(int messages, int bytes, long nanos);
     }
 
     /**
@@ -135,10 +146,15 @@ public final class Outbox {
         }
     }
 
-    public Outbox(Transport transport, long limitBytes, Executor closer, Executor control, Runnable onSlowConsumer,
-            Sent onSent) {
+    /**
+     * @param limitBytes past this many bytes queued the connection is a slow consumer
+     * @param joinBytes  the most UTF-8 bytes of messages joined into one frame; 0: one message per frame
+     */
+    public Outbox(Transport transport, long limitBytes, int joinBytes, Executor closer, Executor control,
+            Runnable onSlowConsumer, Sent onSent) {
         this.transport = transport;
         this.limitBytes = limitBytes;
+        this.joinBytes = joinBytes;
         this.closer = closer;
         this.control = control;
         this.onSlowConsumer = onSlowConsumer;
@@ -236,7 +252,8 @@ public final class Outbox {
      */
     private void drain() {
         while (true) {
-            Item next = queue.poll();
+            Item next = held != null ? held : queue.poll();
+            held = null;
             if (next == null) {
                 SENDING.setVolatile(this, false);
                 // Something queued between the poll and the release would wait for the next flush: look again.
@@ -250,6 +267,9 @@ public final class Outbox {
                 return;
             }
             if (isClosed()) {
+                if (next.frame() != null) {
+                    QUEUED_BYTES.getAndAdd(this, (long) -next.frame().bytes()); // taken before the close dropped the rest
+                }
                 SENDING.setVolatile(this, false);
                 return;
             }
@@ -257,9 +277,9 @@ public final class Outbox {
                 ping();
                 return;
             }
-            Write write = new Write(next.frame());
+            Write write = joinBytes > 0 ? joinedFrom(next.frame()) : new Write(next.frame().text(), next.frame().bytes(), 1);
             try {
-                transport.sendText(write.frame.text(), write);
+                transport.sendText(write.text, write);
             } catch (RuntimeException e) {
                 write.onResult(new SendResult(e));
             }
@@ -270,9 +290,36 @@ public final class Outbox {
     }
 
     /**
-     * One frame's send. Whichever comes second, the completion or the return from {@code sendText},
-     * carries on draining; so a send that completes inline does not recurse, and one that completes
-     * later on another thread is picked up there. No thread-local state is needed.
+     * One write of {@code first} and the frames queued right behind it, joined with newlines while they
+     * fit in {@code joinBytes}. The first item that does not join is held for the next write.
+     */
+    private Write joinedFrom(Frame first) {
+        Item after = queue.poll();
+        if (!joins(after, first.bytes())) {
+            held = after;
+            return new Write(first.text(), first.bytes(), 1);
+        }
+        StringBuilder text = new StringBuilder(first.text());
+        int bytes = first.bytes();
+        int messages = 1;
+        do {
+            text.append('\n').append(after.frame().text());
+            bytes += 1 + after.frame().bytes();
+            messages++;
+            after = queue.poll();
+        } while (joins(after, bytes));
+        held = after;
+        return new Write(text.toString(), bytes, messages);
+    }
+
+    private boolean joins(Item item, int bytesSoFar) {
+        return item != null && item.frame() != null && bytesSoFar + 1 + item.frame().bytes() <= joinBytes;
+    }
+
+    /**
+     * One write: a frame, or several joined. Whichever comes second, the completion or the return from
+     * {@code sendText}, carries on draining; so a send that completes inline does not recurse, and one
+     * that completes later on another thread is picked up there. No thread-local state is needed.
      */
     private final class Write implements SendHandler {
 
@@ -289,13 +336,17 @@ public final class Outbox {
             }
         }
 
-        final Frame frame;
+        final String text;
+        final int bytes; // the text's UTF-8 size: its messages' queued bytes and the newlines between them
+        final int messages;
         final long startedNanos = System.nanoTime();
         @SuppressWarnings("unused") // through PHASE
         private volatile int phase;
 
-        Write(Frame frame) {
-            this.frame = frame;
+        Write(String text, int bytes, int messages) {
+            this.text = text;
+            this.bytes = bytes;
+            this.messages = messages;
         }
 
         /** Called by the drain after sendText returned: true if the completion has not come yet (it drains on). */
@@ -305,7 +356,7 @@ public final class Outbox {
 
         @Override
         public void onResult(SendResult result) {
-            if (!written(frame, result, startedNanos)) {
+            if (!written(this, result)) {
                 return;
             }
             if (!PHASE.compareAndSet(this, PENDING, DONE)) {
@@ -333,20 +384,25 @@ public final class Outbox {
         }
     }
 
-    /** Accounts for a finished send; false (and the connection closed) if it failed. */
-    private boolean written(Frame frame, SendResult result, long startedNanos) {
-        QUEUED_BYTES.getAndAdd(this, (long) -frame.bytes());
+    /** Accounts for a finished write; false (and the connection closed) if it failed. */
+    private boolean written(Write write, SendResult result) {
+        // The newlines that joined its messages were never counted as queued.
+        QUEUED_BYTES.getAndAdd(this, (long) -(write.bytes - (write.messages - 1)));
         if (!result.isOK()) {
             // The socket is gone. Tomcat closes the socket after a failed write but leaves the session
             // open and never calls onClose, so the registry would keep this connection for ever:
             // closing the session ourselves makes the container run the endpoint's clean-up.
             LOG.log(Level.FINE, "send failed, closing", result.getException());
             CLOSED.setVolatile(this, true);
+            if (held != null && held.frame() != null) {
+                QUEUED_BYTES.getAndAdd(this, (long) -held.frame().bytes());
+            }
+            held = null;
             dropQueued();
             closeSession(WRITE_FAILED);
             return false;
         }
-        onSent.sent(frame.bytes(), System.nanoTime() - startedNanos);
+        onSent.sent(write.messages, write.bytes, System.nanoTime() - write.startedNanos);
         return true;
     }
 

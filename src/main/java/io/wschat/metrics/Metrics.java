@@ -35,8 +35,11 @@ public interface Metrics {
     /** A client's frame was accepted for handling (within the size and rate limits). */
     void messageReceived(String endpoint);
 
-    /** A frame of {@code bytes} was written to a client, {@code nanos} after its write began. */
-    void frameSent(int bytes, long nanos);
+    /**
+     * A frame of {@code bytes} holding {@code messages} messages (more than one where the client opted
+     * into batching) was written to a client, {@code nanos} after its write began.
+     */
+    void frameSent(int messages, int bytes, long nanos);
 
     /** A client's frame was dropped for exceeding the message rate. */
     void rateLimited();

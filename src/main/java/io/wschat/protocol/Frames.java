@@ -8,6 +8,15 @@ import java.util.function.Consumer;
 /** Every JSON frame the server sends; the README's frame table documents each {@code type}. */
 public final class Frames {
 
+    /**
+     * The subprotocol a client of the room and direct endpoints may ask for to get several messages per
+     * frame, one JSON object per line, when they queue up behind each other (see the README's Frames).
+     */
+    public static final String BATCH_SUBPROTOCOL = "wschat.batch";
+
+    /** The most UTF-8 bytes of messages joined into one frame for a client on {@link #BATCH_SUBPROTOCOL}. */
+    public static final int BATCH_BYTES = 4096;
+
     private Frames() {
     }
 

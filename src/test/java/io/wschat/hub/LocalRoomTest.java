@@ -26,7 +26,8 @@ class LocalRoomTest {
 
     private static Connection connection(String name, OutboxTest.FakeTransport transport) {
         transport.inline = true;
-        Outbox outbox = new Outbox(transport, 1 << 20, OutboxTest.DIRECT, OutboxTest.DIRECT, () -> { }, (bytes, nanos) -> { });
+        Outbox outbox = new Outbox(transport, 1 << 20, 0, OutboxTest.DIRECT, OutboxTest.DIRECT, () -> { },
+                (messages, bytes, nanos) -> { });
         return new Connection(name, name, name, "127.0.0.1", outbox, System.nanoTime());
     }
 

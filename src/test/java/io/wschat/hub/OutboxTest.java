@@ -79,10 +79,18 @@ class OutboxTest {
     private final FakeTransport transport = new FakeTransport();
     private final AtomicInteger slowConsumers = new AtomicInteger();
     private final List<Integer> sentBytes = new ArrayList<>();
+    private final List<Integer> sentMessages = new ArrayList<>();
 
     private Outbox outbox(long limitBytes) {
-        return new Outbox(transport, limitBytes, DIRECT, DIRECT, slowConsumers::incrementAndGet,
-                (bytes, nanos) -> sentBytes.add(bytes));
+        return outbox(limitBytes, 0);
+    }
+
+    private Outbox outbox(long limitBytes, int joinBytes) {
+        return new Outbox(transport, limitBytes, joinBytes, DIRECT, DIRECT, slowConsumers::incrementAndGet,
+                (messages, bytes, nanos) -> {
+                    sentMessages.add(messages);
+                    sentBytes.add(bytes);
+                });
     }
 
     @Test
@@ -183,5 +191,82 @@ class OutboxTest {
         assertEquals(List.of("ping after 1"), transport.pings, "one ping, after the frame");
         outbox.offerPing();
         assertEquals(2, transport.pings.size(), "the next interval's ping goes out");
+    }
+
+    @Test
+    void withJoiningFramesQueuedBehindTheOneInFlightGoOutAsOneOnALineEach() {
+        Outbox outbox = outbox(1_000, 100);
+        outbox.offer(Frame.of("a"));
+        outbox.offer(Frame.of("b"));
+        outbox.offer(Frame.of("c"));
+        outbox.offer(Frame.of("dé"));
+        assertEquals(List.of("a"), transport.written, "nothing waits to be joined: the first goes at once");
+        transport.complete();
+        assertEquals(List.of("a", "b\nc\ndé"), transport.written);
+        transport.complete();
+        assertEquals(List.of(1, 3), sentMessages, "a write reports the messages in it");
+        assertEquals(List.of(1, 7), sentBytes, "and its UTF-8 size, newlines included");
+        assertEquals(0, outbox.queuedBytes(), "the newlines were never counted as queued");
+    }
+
+    @Test
+    void withoutJoiningEveryFrameIsAWriteOfItsOwn() {
+        Outbox outbox = outbox(1_000, 0);
+        outbox.offer(Frame.of("a"));
+        outbox.offer(Frame.of("b"));
+        outbox.offer(Frame.of("c"));
+        transport.complete();
+        transport.complete();
+        assertEquals(List.of("a", "b", "c"), transport.written);
+    }
+
+    @Test
+    void joiningStopsAtTheByteBoundAndAFrameLargerThanItGoesAlone() {
+        Outbox outbox = outbox(1_000, 5);
+        outbox.offer(Frame.of("a"));
+        outbox.offer(Frame.of("bb"));
+        outbox.offer(Frame.of("cc")); // "bb\ncc" is 5 bytes: joins
+        outbox.offer(Frame.of("dd")); // one more would be 8
+        outbox.offer(Frame.of("eeeeeeee"));
+        outbox.offer(Frame.of("f"));
+        for (int i = 0; i < 5; i++) {
+            transport.complete();
+        }
+        assertEquals(List.of("a", "bb\ncc", "dd", "eeeeeeee", "f"), transport.written);
+        assertEquals(0, outbox.queuedBytes());
+    }
+
+    @Test
+    void joiningStopsAtAPingAndAtAClose() {
+        Outbox outbox = outbox(1_000, 100);
+        outbox.offer(Frame.of("a"));
+        outbox.offer(Frame.of("b"));
+        outbox.offerPing();
+        outbox.offer(Frame.of("c"));
+        outbox.offer(Frame.of("d"));
+        outbox.closeAfterFlush(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "done"));
+        outbox.offer(Frame.of("e"));
+        transport.complete();
+        assertEquals(List.of("a", "b"), transport.written, "b alone: the ping is next");
+        transport.complete();
+        assertEquals(List.of("ping after 2"), transport.pings);
+        assertNull(transport.closedWith, "c and d are in flight");
+        transport.complete();
+        assertEquals(List.of("a", "b", "c\nd"), transport.written);
+        assertEquals("done", transport.closedWith.getReasonPhrase(), "the close after what was queued before it");
+    }
+
+    @Test
+    void aFailedJoinedWriteLeavesNothingCountedAsQueued() {
+        Outbox outbox = outbox(1_000, 3);
+        outbox.offer(Frame.of("a"));
+        outbox.offer(Frame.of("b"));
+        outbox.offer(Frame.of("c"));
+        outbox.offer(Frame.of("dd")); // taken off the queue while joining b and c, held for the next write
+        transport.complete();
+        assertEquals(List.of("a", "b\nc"), transport.written);
+        transport.fail();
+        assertEquals(CloseReason.CloseCodes.CLOSED_ABNORMALLY, transport.closedWith.getCloseCode());
+        assertEquals(0, outbox.queuedBytes(), "the held frame's bytes are let go too");
     }
 }

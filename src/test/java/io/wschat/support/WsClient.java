@@ -27,8 +27,10 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final List<String> seen = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
+    private final List<Integer> messagesPerFrame = new ArrayList<>();
     private volatile boolean reading = true;
     private WebSocket socket;
+    private boolean batched; // the server agreed to wschat.batch: a frame holds messages one per line
 
     /** The server answered the upgrade request with an HTTP status instead of 101. */
     public static final class HandshakeRefused extends RuntimeException {
@@ -57,8 +59,20 @@ public final class WsClient implements AutoCloseable {
      * client does).
      */
     public static WsClient connect(URI uri, String... headers) {
+        return connectOffering(null, uri, headers);
+    }
+
+    /**
+     * Connects offering {@code subprotocol} (when not null). Where the server agrees to
+     * {@code wschat.batch}, the frames' lines are read as the messages they are: {@link #next()} and
+     * the rest see one message at a time, {@link #messagesPerFrame()} how they came.
+     */
+    public static WsClient connectOffering(String subprotocol, URI uri, String... headers) {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        if (subprotocol != null) {
+            builder.subprotocols(subprotocol);
+        }
         boolean originGiven = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
             if (headers[i].equalsIgnoreCase("Origin")) {
@@ -79,7 +93,13 @@ public final class WsClient implements AutoCloseable {
             }
             throw e;
         }
+        client.batched = "wschat.batch".equals(client.socket.getSubprotocol());
         return client;
+    }
+
+    /** The subprotocol the server chose ("" for none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     /** {@code ws://host:port/x} → {@code http://host:port}: the origin of a page served by that server. */
@@ -180,7 +200,18 @@ public final class WsClient implements AutoCloseable {
         reading = false;
     }
 
-    /** How many text frames have arrived so far. */
+    /** Reads again after {@link #stopReading()}. */
+    public void resumeReading() {
+        reading = true;
+        socket.request(1);
+    }
+
+    /** How many messages each text frame held, in the order they came (on a batched connection). */
+    public synchronized List<Integer> messagesPerFrame() {
+        return List.copyOf(messagesPerFrame);
+    }
+
+    /** How many text frames (on a batched connection: messages) have arrived so far. */
     public synchronized int received() {
         return seen.size();
     }
@@ -227,10 +258,12 @@ public final class WsClient implements AutoCloseable {
             if (last) {
                 String frame = partial.toString();
                 partial.setLength(0);
+                List<String> messages = batched ? List.of(frame.split("\n", -1)) : List.of(frame);
                 synchronized (WsClient.this) {
-                    seen.add(frame);
+                    seen.addAll(messages);
+                    messagesPerFrame.add(messages.size());
                 }
-                inbox.add(frame);
+                inbox.addAll(messages);
             }
             if (reading) {
                 webSocket.request(1);

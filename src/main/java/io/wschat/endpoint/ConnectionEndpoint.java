@@ -99,7 +99,7 @@ public abstract class ConnectionEndpoint {
             close(session, SCOPE_MISMATCH);
             return false;
         }
-        // No buffer sizes are raised here: the container's (1 KiB in web.xml) are allocated for every
+        // No buffer sizes are raised here: the container's (512 bytes in web.xml) are allocated for every
         // connection at open, whatever it will send; messages larger than that arrive in parts (onTextPart).
         // A blocked ping or close to a peer that stopped reading gives up when its pong would be overdue.
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.pongTimeoutMillis());
@@ -161,7 +161,7 @@ public abstract class ConnectionEndpoint {
 
     /**
      * A text message or a part of one. The container buffers each connection's messages in a small
-     * buffer it allocates up front (1 KiB here, see web.xml), so a larger message comes in parts; only
+     * buffer it allocates up front (512 bytes here, see web.xml), so a larger message comes in parts; only
      * those are assembled, into a buffer that lives as long as the message, and a message growing past
      * {@code wschat.maxMessageBytes} is closed with 1009 as soon as it does.
      */

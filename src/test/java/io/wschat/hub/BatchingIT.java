@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,7 @@ class BatchingIT {
     }
 
     /** The UTF-8 sizes of the frames that held several messages, rebuilt from the lines as they came. */
-    private static java.util.stream.IntStream joinedFrameSizes(WsClient client) {
+    private static IntStream joinedFrameSizes(WsClient client) {
         List<String> lines = client.seen();
         List<Integer> perFrame = client.messagesPerFrame();
         List<Integer> sizes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.wschat.support;
 
+import io.wschat.protocol.Frames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -93,7 +94,7 @@ public final class WsClient implements AutoCloseable {
             }
             throw e;
         }
-        client.batched = "wschat.batch".equals(client.socket.getSubprotocol());
+        client.batched = Frames.BATCH_SUBPROTOCOL.equals(client.socket.getSubprotocol());
         return client;
     }
 
@@ -206,7 +207,7 @@ public final class WsClient implements AutoCloseable {
         socket.request(1);
     }
 
-    /** How many messages each text frame held, in the order they came (on a batched connection). */
+    /** How many messages each text frame held, in the order they came (more than one only on a batched connection). */
     public synchronized List<Integer> messagesPerFrame() {
         return List.copyOf(messagesPerFrame);
     }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.server.ServerContainer;
 import io.wschat.config.Settings;
 import io.wschat.metrics.Metrics;
 import java.io.IOException;
@@ -41,9 +42,20 @@ public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
 
+    private static final String TOMCAT_WEBSOCKET_PACKAGE = "org.apache.tomcat.websocket.";
+
     private final RefusalLog originLog = new RefusalLog(LOG);
     private final RefusalLog limitLog = new RefusalLog(LOG);
     private final RefusalLog tokenLog = new RefusalLog(LOG);
+
+    /** Whether the upgrade is Tomcat's (see {@link Admitted#getHeaderNames()}), known once the filter starts. */
+    private boolean tomcatUpgrade;
+
+    @Override
+    public void init() {
+        Object container = getServletContext().getAttribute(ServerContainer.class.getName());
+        tomcatUpgrade = container != null && container.getClass().getName().startsWith(TOMCAT_WEBSOCKET_PACKAGE);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -107,7 +119,7 @@ public class HandshakeFilter extends HttpFilter {
             }
         }
         chain.doFilter(new Admitted(request, runtime.handshakeStamp().stamp(address), principal,
-                !runtime.settings().permessageDeflate()), response);
+                !runtime.settings().permessageDeflate(), tomcatUpgrade), response);
     }
 
     /** As Tomcat's and Tyrus's filters judge it: a GET whose Upgrade header lists {@code websocket}. */
@@ -137,17 +149,19 @@ public class HandshakeFilter extends HttpFilter {
     /**
      * The request as the container's WebSocket upgrade sees it: this server's stamp header in place of
      * whatever the client sent under that name, and of the client's other headers only those of the
-     * WebSocket handshake ({@link #UPGRADE_HEADERS}). Tomcat keeps the handshake's headers for the
-     * connection's lifetime ({@code WsHttpUpgradeHandler} holds the handshake request): a browser's
-     * cookies, user agent and language list cost about 2 KiB of heap per connection (measured with
-     * Chrome's headers and a 230-byte cookie), and nothing after the handshake reads them; this filter
-     * has already read what it needs (the Origin, forwarded headers, a Bearer token) from the request
-     * itself. Unless {@code wschat.permessageDeflate} is on, no {@code Sec-WebSocket-Extensions} either
-     * (browsers always offer permessage-deflate, and Tomcat accepting it gives the connection a zlib
-     * compressor and decompressor for its lifetime: about 100 KiB of native memory each, five times what
-     * an idle connection costs without). With a verified token: that token's user as the principal, and
-     * no {@code access_token} parameter (so the container's session, which keeps the query for the
-     * connection's lifetime, never holds the token).
+     * WebSocket handshake ({@link #UPGRADE_HEADERS}). Unless {@code wschat.permessageDeflate} is on, no
+     * {@code Sec-WebSocket-Extensions} either (browsers always offer permessage-deflate, and Tomcat
+     * accepting it gives the connection a zlib compressor and decompressor for its lifetime: about
+     * 100 KiB of native memory each, five times what an idle connection costs without). With a verified
+     * token: that token's user as the principal, and no {@code access_token} parameter (so the
+     * container's session, which keeps the query for the connection's lifetime, never holds the token).
+     *
+     * <p>Why so few headers: the container keeps a copy of the headers the request lists for the
+     * connection's lifetime (Tomcat's {@code WsHttpUpgradeHandler} holds the handshake request), about
+     * 300 bytes of heap a header; a browser's cookies, user agent and language list cost about 2 KiB a
+     * connection (measured with Chrome's headers and a 230-byte cookie), and nothing after the handshake
+     * reads them. This filter has already read what it needs (the Origin, forwarded headers, a Bearer
+     * token) from the request itself.
      */
     static final class Admitted extends HttpServletRequestWrapper {
 
@@ -159,15 +173,21 @@ public class HandshakeFilter extends HttpFilter {
         private static final Set<String> UPGRADE_HEADERS = Set.of("host", "upgrade", "connection", "origin",
                 "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions");
 
+        private static final String STAMP_HEADER = HandshakeStamp.HEADER.toLowerCase(Locale.ROOT);
+        private static final String ORIGIN_HEADER = "origin";
+
         private final String stamp;
         private final TokenPrincipal principal;
         private final boolean declineExtensions;
+        private final boolean tomcatUpgrade;
 
-        Admitted(HttpServletRequest request, String stamp, TokenPrincipal principal, boolean declineExtensions) {
+        Admitted(HttpServletRequest request, String stamp, TokenPrincipal principal, boolean declineExtensions,
+                boolean tomcatUpgrade) {
             super(request);
             this.stamp = stamp;
             this.principal = principal;
             this.declineExtensions = declineExtensions;
+            this.tomcatUpgrade = tomcatUpgrade;
         }
 
         private boolean isHidden(String header) {
@@ -191,16 +211,29 @@ public class HandshakeFilter extends HttpFilter {
             return isHidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
+        /**
+         * The names of the headers {@link #getHeader} answers. Tomcat's upgrade reads each handshake
+         * header by name and copies only the listed ones into the handshake request it keeps, for the
+         * configurator: so there only the two {@link ScopeCapture} reads, the stamp and the Origin, are
+         * listed (the other six cost about 1.5 KiB a connection, a tenth of an idle one). Tyrus builds its
+         * handshake from the listed headers, so on any other container every upgrade header is.
+         */
         @Override
         public Enumeration<String> getHeaderNames() {
             List<String> names = new ArrayList<>();
-            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
-                String n = e.nextElement();
-                if (!isHidden(n)) {
-                    names.add(n);
+            if (tomcatUpgrade) {
+                if (super.getHeader(ORIGIN_HEADER) != null) {
+                    names.add(ORIGIN_HEADER);
+                }
+            } else {
+                for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                    String n = e.nextElement();
+                    if (!isHidden(n)) {
+                        names.add(n);
+                    }
                 }
             }
-            names.add(HandshakeStamp.HEADER.toLowerCase(Locale.ROOT));
+            names.add(STAMP_HEADER);
             return Collections.enumeration(names);
         }
 

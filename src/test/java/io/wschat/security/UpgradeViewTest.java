@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What of a browser's handshake the container's WebSocket upgrade gets to see, and so keeps for the
  * connection's lifetime: the handshake's own headers and this server's stamp, no cookie, user agent or
- * credentials. A real Tomcat request, as the filter gets it.
+ * credentials (and on Tomcat, whose upgrade reads headers by name, only the two the configurator
+ * reads are listed). A real Tomcat request, as the filter gets it.
  */
 class UpgradeViewTest {
 
@@ -37,7 +39,7 @@ class UpgradeViewTest {
 
     @Test
     void theUpgradeSeesOnlyTheHandshakeHeadersAndTheStamp() {
-        HandshakeFilter.Admitted view = new HandshakeFilter.Admitted(browserRequest(), "stamp-1", null, true);
+        HandshakeFilter.Admitted view = new HandshakeFilter.Admitted(browserRequest(), "stamp-1", null, true, false);
         Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         names.addAll(Collections.list(view.getHeaderNames()));
         assertEquals(new TreeSet<>(Set.of("connection", "host", "origin", "sec-websocket-key", "sec-websocket-version",
@@ -51,8 +53,21 @@ class UpgradeViewTest {
     }
 
     @Test
+    void onTomcatOnlyTheHeadersTheConfiguratorReadsAreListedAndTheHandshakeOnesStillAnswer() {
+        HandshakeFilter.Admitted view = new HandshakeFilter.Admitted(browserRequest(), "stamp-1", null, true, true);
+        assertEquals(Set.of("origin", HandshakeStamp.HEADER.toLowerCase()), Set.copyOf(Collections.list(view.getHeaderNames())),
+                "what Tomcat copies into the handshake request it keeps");
+        assertEquals("dGhlIHNhbXBsZSBub25jZQ==", view.getHeader("Sec-WebSocket-Key"), "what Tomcat's upgrade reads by name");
+        assertEquals(List.of("13"), Collections.list(view.getHeaders("Sec-WebSocket-Version")));
+        assertEquals("https://chat.example.com", view.getHeader("Origin"));
+        assertEquals("stamp-1", view.getHeader(HandshakeStamp.HEADER));
+        assertNull(view.getHeader("Cookie"));
+        assertNull(view.getHeader("Sec-WebSocket-Extensions"));
+    }
+
+    @Test
     void theCompressionOfferPassesWhenCompressionIsOn() {
-        HandshakeFilter.Admitted view = new HandshakeFilter.Admitted(browserRequest(), "stamp-1", null, false);
+        HandshakeFilter.Admitted view = new HandshakeFilter.Admitted(browserRequest(), "stamp-1", null, false, false);
         assertEquals("permessage-deflate; client_max_window_bits", view.getHeader("sec-websocket-extensions"));
         assertNull(view.getHeader("Cookie"));
     }

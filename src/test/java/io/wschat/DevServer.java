@@ -180,6 +180,13 @@ public final class DevServer implements AutoCloseable {
             "-XX:+UseSerialGC", "-Xmn16m", "-Xms64m", "-Xmx1g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-D" + TOMCAT_WEBSOCKET_BUFFER + "=512");
 
 
+    /**
+     * The run command's server's environment, beyond the launcher's: glibc's malloc keeps an arena per
+     * thread that allocates (up to eight per core), and Tomcat's worker pool grows by dozens of threads
+     * in a burst of handshakes; two arenas keep the native memory they hold from growing with them.
+     */
+    static final Map<String, String> SERVER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
     /** Set (to true) in the server's own JVM: {@link #main} serves there rather than launch another. */
     public static final String SERVE_HERE = "wschat.devServer.serveHere";
 
@@ -200,7 +207,9 @@ public final class DevServer implements AutoCloseable {
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.addAll(List.of("-D" + SERVE_HERE + "=true", "-cp", classPath(), DevServer.class.getName()));
         command.addAll(List.of(args));
-        Process server = new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(SERVER_ENVIRONMENT);
+        Process server = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.destroy(); // SIGTERM: the server's own shutdown hook closes every client with 1001
             try {

@@ -86,6 +86,7 @@ public final class StockTomcat extends ProcessChatServer {
             setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -XX:+UseSerialGC -Xmn16m -Xms64m -Xmx1g\"");
             setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30\"");
             setenv.add("CATALINA_OPTS=\"$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=512\"");
+            setenv.add("export MALLOC_ARENA_MAX=2");
             // catalina.sh splits CATALINA_OPTS at spaces: a value with one goes in the environment instead.
             settings.forEach((k, v) -> setenv.add(v.matches(".*\\s.*")
                     ? "export " + environmentName(k) + "='" + v + "'"

@@ -60,6 +60,7 @@ public abstract class ConnectionEndpoint {
     private long partialBytes;
     private TokenExpiry.Watch expiry;
     private String endpoint; // this endpoint's path template, the label of its metrics
+    private boolean cleanedUp; // guarded by this: see cleanUp()
 
     /** How an endpoint derives a connection's identity from its scope. */
     @FunctionalInterface
@@ -115,6 +116,7 @@ public abstract class ConnectionEndpoint {
             expiry = runtime.tokenExpiry().watch(connection, identity.validUntil());
         }
         runtime.metrics().connectionOpened(endpoint);
+        connection.whenLost(this::cleanUp);
         join();
         runtime.opened(connection);
         return true;
@@ -255,11 +257,25 @@ public abstract class ConnectionEndpoint {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
-        if (expiry != null) {
-            expiry.cancel();
-        }
         if (connection == null) {
             return; // refused in onOpen: nothing was registered
+        }
+        cleanUp();
+    }
+
+    /**
+     * Leaves and unregisters, once: from {@code onClose}, or for a connection whose container never
+     * calls it, from the hub ({@link Connection#lost()}).
+     */
+    private void cleanUp() {
+        synchronized (this) {
+            if (cleanedUp) {
+                return;
+            }
+            cleanedUp = true;
+        }
+        if (expiry != null) {
+            expiry.cancel();
         }
         runtime.metrics().connectionClosed(endpoint);
         // Safe on any thread, even inside a send that found the socket dead (Tyrus closes the session

@@ -22,6 +22,7 @@ public final class Connection {
     private volatile String name;
     private volatile long lastPongNanos;
     private boolean ended; // guarded by this: see end()
+    private volatile Runnable cleanUp; // the endpoint's onClose work: see lost()
 
     public Connection(String id, String name, String person, String clientAddress, Outbox outbox, long nowNanos) {
         this.id = Objects.requireNonNull(id);
@@ -62,6 +63,28 @@ public final class Connection {
 
     synchronized boolean hasEnded() {
         return ended;
+    }
+
+    /** What the endpoint does when the connection closes: {@link #lost()} runs it (the endpoint runs it once). */
+    public void whenLost(Runnable cleanUp) {
+        this.cleanUp = cleanUp;
+    }
+
+    /**
+     * Runs the endpoint's clean-up for a connection this server has closed and whose endpoint has not
+     * been told ({@link #end()} has not run): by {@link OpeningPing} a pong timeout after its close, by
+     * the {@link Heartbeat} for one found closed and overdue on its pongs.
+     *
+     * <p>Why: a container can lose a connection's end while it is being opened (Tyrus in Payara, see
+     * {@link OpeningPing}) and then never call {@code onClose}, even for a close this server asked for.
+     * Without this the connection would stay registered, a ghost in rooms, {@code /health} and the
+     * limits, for the server's lifetime.
+     */
+    void lost() {
+        Runnable work = cleanUp;
+        if (work != null && !hasEnded()) {
+            work.run();
+        }
     }
 
     /** As presence knows this connection. */

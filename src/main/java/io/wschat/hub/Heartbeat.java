@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A connection is closed with 1001 "no pong" once it has not sent a pong for
  * {@code interval + timeout}; since the check runs once per interval, that happens at most one interval
- * later. Pings are queued in each connection's {@link Outbox}, never written from this thread.
+ * later. Pings are queued in each connection's {@link Outbox}, never written from this thread. One that
+ * is overdue and already closed by this server (an earlier round, a slow consumer, a failed write) but
+ * still registered gets its endpoint's clean-up from here ({@link Connection#lost()}).
  */
 public final class Heartbeat implements Runnable {
 
@@ -36,7 +38,11 @@ public final class Heartbeat implements Runnable {
         long now = nanoClock.getAsLong();
         for (Connection c : registry.connections()) {
             if (now - c.lastPongNanos() > intervalNanos + timeoutNanos) {
-                c.abort(NO_PONG);
+                if (c.isOpen()) {
+                    c.abort(NO_PONG);
+                } else {
+                    c.lost(); // closed by this server a round or more ago, and still registered
+                }
             } else {
                 c.ping();
             }

@@ -69,10 +69,20 @@ public final class OpeningPing {
                 }
                 if (c.lastPongNanos() == pongBefore) {
                     c.abort(Heartbeat.NO_PONG);
+                    lostAfterTimeout(c);
                 } else if (nth < PINGS) {
                     ping(c, nth + 1);
                 }
             }, timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: every connection is being closed anyway
+        }
+    }
+
+    /** A pong timeout after closing it, cleans up a connection whose endpoint was never told (see {@link Connection#lost()}). */
+    private void lostAfterTimeout(Connection c) {
+        try {
+            scheduler.schedule(c::lost, timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // shutting down: every connection is being closed anyway
         }

@@ -1,0 +1,99 @@
+package io.wschat.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.wschat.layer.InMemoryChannelLayer;
+import io.wschat.support.Await;
+import jakarta.websocket.WebSocketContainer;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection this server closes but whose container never calls {@code onClose} (Tyrus can lose the
+ * end of a connection that ends while it opens) still gets its endpoint's clean-up, once: from the
+ * opening pings a pong timeout after their close, and from the heartbeat for one found closed and
+ * overdue. The transport is a fake whose close tells no endpoint, as in that case.
+ */
+class LostConnectionTest {
+
+    private static final long PONG_TIMEOUT_MILLIS = 50;
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final OutboxTest.FakeTransport transport = new OutboxTest.FakeTransport();
+    private final AtomicInteger cleanUps = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private Connection connection(Executor closer) {
+        Outbox outbox = new Outbox(transport, 1 << 20, 0, closer, OutboxTest.DIRECT, () -> { },
+                (messages, bytes, nanos) -> { });
+        Connection c = new Connection("c1", "ann", "ann", "127.0.0.1", outbox, 0);
+        c.whenLost(() -> {
+            c.end(); // as the endpoint's clean-up does first
+            cleanUps.incrementAndGet();
+        });
+        return c;
+    }
+
+    /** A container that is not Tomcat's, so its connections get the opening pings. */
+    private static WebSocketContainer otherContainer() {
+        return (WebSocketContainer) Proxy.newProxyInstance(LostConnectionTest.class.getClassLoader(),
+                new Class<?>[] {WebSocketContainer.class}, (proxy, method, args) -> null);
+    }
+
+    @Test
+    void anUnansweredOpeningPingClosesTheConnectionAndAPongTimeoutLaterCleansItUp() {
+        Connection c = connection(OutboxTest.DIRECT);
+        OpeningPing.forContainer(otherContainer(), scheduler, PONG_TIMEOUT_MILLIS).watch(c);
+        Await.until("the endpoint's clean-up, with no onClose from the container", () -> cleanUps.get() == 1);
+        assertNotNull(transport.closedWith, "closed first, with 1001 no pong");
+        assertEquals(Heartbeat.NO_PONG, transport.closedWith);
+    }
+
+    @Test
+    void aConnectionWhoseContainerReportsTheCloseIsNotCleanedUpTwice() throws Exception {
+        AtomicInteger onCloses = new AtomicInteger();
+        Connection[] self = new Connection[1];
+        // The closer runs the close, then the container's onClose, which ends the connection (cleanUp's first step).
+        Connection c = connection(close -> {
+            close.run();
+            self[0].end();
+            onCloses.incrementAndGet();
+        });
+        self[0] = c;
+        OpeningPing.forContainer(otherContainer(), scheduler, PONG_TIMEOUT_MILLIS).watch(c);
+        Await.until("the close and the container's onClose", () -> onCloses.get() == 1);
+        // The lost check was scheduled a pong timeout after the close: run everything due by then.
+        scheduler.schedule(() -> { }, 2 * PONG_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS).get();
+        assertEquals(0, cleanUps.get(), "onClose ran: the hub does not clean up again");
+    }
+
+    @Test
+    void theHeartbeatClosesAnOverdueConnectionAndCleansItUpOnALaterRoundIfStillRegistered() {
+        AtomicLong clock = new AtomicLong(0);
+        Registry registry = new Registry(new InMemoryChannelLayer(10, 10, 60, 10, 300, 100, clock::get),
+                1 << 20, 100, scheduler);
+        Connection c = connection(OutboxTest.DIRECT);
+        registry.register(c);
+        Heartbeat heartbeat = new Heartbeat(registry, 1_000, 1_000, clock::get);
+
+        clock.set(3_000_000_000L); // no pong for three seconds: past interval + timeout
+        heartbeat.run();
+        assertEquals(Heartbeat.NO_PONG, transport.closedWith, "first round: closed");
+        assertEquals(0, cleanUps.get(), "first round: the container still has time to call onClose");
+
+        clock.addAndGet(1_000_000_000L);
+        heartbeat.run();
+        assertEquals(1, cleanUps.get(), "next round, still registered and closed: cleaned up");
+    }
+}

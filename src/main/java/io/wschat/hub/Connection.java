@@ -65,7 +65,7 @@ public final class Connection {
         return ended;
     }
 
-    /** What the endpoint does when the connection closes: {@link #lost()} runs it (the endpoint runs it once). */
+    /** Sets the endpoint's clean-up, which {@link #lost()} runs when the container never reports the close (the endpoint makes it run once). */
     public void whenLost(Runnable cleanUp) {
         this.cleanUp = cleanUp;
     }

@@ -3,7 +3,7 @@
 //
 // For each repeat, for each server (wschat, then the Node `ws` yardstick, one at a time): start it
 // (timing spawn to first accepted connection), warm it up with a short fan-out and a few direct
-// messages, run the traffic workloads and the join storm, stop it; then, on a fresh server each,
+// messages, run the join storm, rehearse the traffic workloads (not counted) and run them, stop it; then, on a fresh server each,
 // the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
 // end, the table on stderr; both also under target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -34,14 +34,16 @@ const HELP = `usage: src/bench/run [options]
   --timeout S          bound of each phase (default 180); --stall S: end a run after S s without a delivery (default 10)
   --no-batch           wschat's clients do not ask for batching (the wschat.batch subprotocol: several
                        messages per frame when they queue up, as the chat page asks): one message per frame
-  --no-warmup          measure cold servers`;
+  --rehearsals N       rounds of the traffic workloads run, not counted, before they are measured: a
+                       JVM compiles its hot paths during the first few (default 3)
+  --no-warmup          measure cold servers (no warm-up, no rehearsals)`;
 
 function parseOptions(argv) {
   const o = {
     only: WORKLOADS, servers: ['wschat', 'node'], repeat: 1, quick: false,
     fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
     idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
-    warmup: true, batch: true, startTimeout: 120,
+    warmup: true, rehearsals: 3, batch: true, startTimeout: 120,
     repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', tomcatHome: null, outDir: 'target/bench',
   };
   const nums = (v) => v.split(',').filter((x) => x !== '').map(Number);
@@ -70,6 +72,7 @@ function parseOptions(argv) {
       case '--conc': o.conc = Number(value()); break;
       case '--timeout': o.timeout = Number(value()); break;
       case '--stall': o.stall = Number(value()); break;
+      case '--rehearsals': o.rehearsals = Number(value()); break;
       case '--no-warmup': o.warmup = false; break;
       case '--no-batch': o.batch = false; break;
       case '--repo': o.repo = value(); break;
@@ -96,6 +99,7 @@ function parseOptions(argv) {
   if (o.servers.some((s) => s !== 'node') && !o.classpath) throw new Error('--classpath is needed to start wschat (src/bench/run passes it)');
   if (o.servers.includes('tomcat-dist') && !o.tomcatHome) throw new Error('--tomcat-home is needed for tomcat-dist (src/bench/run passes it)');
   if (!(o.repeat >= 1 && o.repeat <= 20)) throw new Error('--repeat must be 1..20');
+  if (!(o.rehearsals >= 0 && o.rehearsals <= 10)) throw new Error('--rehearsals must be 0..10');
   if (o.fanout.length !== 2 || o.rooms.length !== 3 || o.pairs.length !== 2) throw new Error(`bad workload sizes\n${HELP}`);
   o.outDir = path.resolve(o.repo, o.outDir);
   o.war = path.resolve(o.repo, o.war);
@@ -143,6 +147,22 @@ async function main() {
     const b = await pairTraffic(server, w, { label: 'warmup', pairs: 10, messages: 100, window: 10 });
     log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (fan-out ${a.delivered}/${a.expected}, direct ${b.delivered}/${b.expected} delivered)`);
   };
+  // The traffic workloads, full size and not counted, before they are measured: a JVM compiles a path
+  // only once it is hot, and after the short warm-up alone its JIT compilers took a quarter to a third
+  // of the server's CPU during each measured run (server_jit_cpu_pct shows what is left).
+  const rehearse = async (server) => {
+    if (!o.warmup) return;
+    const w = { ...o, stall: 5, timeout: 60 };
+    for (let round = 1; round <= o.rehearsals; round++) {
+      const t = performance.now();
+      const runs = [];
+      if (wants('fanout')) runs.push(await roomTraffic(server, w, { label: 'rehearsal', clients: fanC, rooms: 1, messages: fanM, window: o.window }));
+      if (wants('rooms')) runs.push(await roomTraffic(server, w, { label: 'rehearsal', clients: roomC, rooms: roomR, messages: roomM, window: o.window }));
+      if (wants('pairs')) runs.push(await pairTraffic(server, w, { label: 'rehearsal', pairs: pairP, messages: pairM, window: o.window }));
+      const cpu = runs.map((r) => `${r.server_cpu_us_per_delivery} µs` + (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`));
+      log(`${server.kind} rehearsal ${round}/${o.rehearsals} in ${((performance.now() - t) / 1000).toFixed(1)} s: CPU per delivery ${cpu.join(', ')}`);
+    }
+  };
   const measure = async (server, name, fn, repeat) => {
     log(`${name} ...`);
     const before = server.problems.count;
@@ -163,6 +183,14 @@ async function main() {
         try {
           started(server, repeat, 'traffic');
           if (['fanout', 'rooms', 'pairs', 'storm'].some(wants)) await warmUp(server);
+          if (wants('storm')) {
+            // First, on a server that has served only the warm-up: a restart's reconnect storm (the JVM
+            // compiles its handshake path during it). Then again, once the first storm's connections have
+            // closed: a storm on a server whose handshake path the first one compiled, a busy day's.
+            await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
+            await measure(server, `${kind} storm again`, () => joinStorm(server, o, { label: `storm-${o.storm}-again`, connections: o.storm }), repeat);
+          }
+          if (['fanout', 'rooms', 'pairs'].some(wants)) await rehearse(server);
           if (wants('fanout')) {
             await measure(server, `${kind} fanout`, () => roomTraffic(server, o, { label: 'fanout', clients: fanC, rooms: 1, messages: fanM, window: o.window }), repeat);
           }
@@ -171,12 +199,6 @@ async function main() {
           }
           if (wants('pairs')) {
             await measure(server, `${kind} pairs`, () => pairTraffic(server, o, { label: 'pairs', pairs: pairP, messages: pairM, window: o.window }), repeat);
-          }
-          if (wants('storm')) {
-            await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
-            // Again, once the first storm's connections have closed: a storm on a server whose handshake
-            // path the first one compiled. The first is a restart's reconnect storm, the second a busy day's.
-            await measure(server, `${kind} storm again`, () => joinStorm(server, o, { label: `storm-${o.storm}-again`, connections: o.storm }), repeat);
           }
         } finally {
           await stop(server, repeat, 'traffic');

@@ -1,6 +1,6 @@
 // What the benchmark reads of a server process: CPU time and resident memory, from /proc (Linux).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond = 100;
 try {
@@ -17,6 +17,53 @@ export function cpuMicros(pid) {
   const utime = Number(fields[11]); // field 14
   const stime = Number(fields[12]); // field 15
   return ((utime + stime) * 1e6) / ticksPerSecond;
+}
+
+/**
+ * Context switches of the process's threads, voluntary (a thread went to sleep: waiting for work, a
+ * lock or I/O) plus involuntary (preempted), summed over the threads alive now: a thread that exited
+ * takes its count with it. Each hand-off of work from one thread to another costs at least one.
+ */
+export function contextSwitches(pid) {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let status;
+    try {
+      status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    } catch (e) {
+      continue; // the thread exited meanwhile
+    }
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
+  }
+  return total;
+}
+
+/**
+ * CPU time in microseconds of each of the process's threads whose name starts with one of
+ * `prefixes`, by thread id (for the JVM's JIT compilers: "C1 CompilerThre", "C2 CompilerThre").
+ */
+export function threadCpuMicros(pid, prefixes) {
+  const byThread = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch (e) {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!prefixes.some((p) => name.startsWith(p))) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond);
+  }
+  return byThread;
+}
+
+/** What the threads of `after` used since `before` (a thread that exited in between is not counted). */
+export function cpuSince(before, after) {
+  let total = 0;
+  for (const [tid, us] of after) total += us - (before.get(tid) ?? 0);
+  return total;
 }
 
 /**

@@ -10,6 +10,9 @@ const FIGURES = {
     ['lost', 'lost', 0],
     ['duplicates', 'duplicates', 0],
     ['server_cpu_us_per_delivery', 'server CPU µs/delivery', 2],
+    ['server_switches_per_delivery', 'server context switches/delivery', 2],
+    ['server_jit_cpu_pct', 'server CPU in JIT compilers, %', 1],
+    ['frames_per_delivery', 'frames received/delivery', 2],
     ['server_rss_kib', 'server RSS MiB', 1, (v) => v / 1024],
   ],
   storm: [

@@ -5,7 +5,10 @@
 // runs, repeats and copies to the wrong receiver are counted apart, never as deliveries.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, ConnectionEvents, openMany } from './clients.mjs';
-import { cpuMicros, rssKiB } from './proc.mjs';
+import { contextSwitches, cpuMicros, cpuSince, rssKiB, threadCpuMicros } from './proc.mjs';
+
+// HotSpot's JIT compiler threads: their share of a run's CPU says whether the JVM was still compiling.
+const JIT_THREADS = ['C1 CompilerThre', 'C2 CompilerThre'];
 
 const MARK = Buffer.from('wsb:');
 const WELCOME = Buffer.from('"welcome"');
@@ -105,6 +108,7 @@ async function traffic(server, o, spec) {
   let reordered = 0;
   let foreign = 0;
   let errorFrames = 0;
+  let framesMeasured = 0;
   const errorSamples = [];
   let measuring = false;
   let lastFrameAt = performance.now();
@@ -133,6 +137,7 @@ async function traffic(server, o, spec) {
       return;
     }
     if (!measuring) return;
+    framesMeasured++;
     let p = data.indexOf(MARK);
     if (p < 0) {
       if (data.indexOf(ERROR) >= 0) {
@@ -195,6 +200,8 @@ async function traffic(server, o, spec) {
   await quiet(() => lastFrameAt, 100, 3000);
 
   const cpu0 = cpuMicros(server.pid);
+  const switches0 = contextSwitches(server.pid);
+  const jit0 = threadCpuMicros(server.pid, JIT_THREADS);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   let cpu1 = null;
@@ -213,6 +220,8 @@ async function traffic(server, o, spec) {
   }, 100);
   const end = await finished;
   cpu1 = cpuMicros(server.pid);
+  const switches = contextSwitches(server.pid) - switches0;
+  const jitUs = cpuSince(jit0, threadCpuMicros(server.pid, JIT_THREADS));
   t1 = performance.now();
   client1 = process.cpuUsage(client0);
   clearInterval(watch);
@@ -232,6 +241,9 @@ async function traffic(server, o, spec) {
     p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99), max_ms: nLatency ? round(sorted[nLatency - 1], 3) : null,
     server_cpu_us_per_delivery: delivered ? round(cpuUs / delivered, 2) : null,
     server_cpu_s: round(cpuUs / 1e6, 3),
+    server_switches_per_delivery: delivered ? round(switches / delivered, 2) : null,
+    server_jit_cpu_pct: jit0.size || jitUs ? round((100 * jitUs) / Math.max(cpuUs, 1), 1) : null,
+    frames_per_delivery: delivered ? round(framesMeasured / delivered, 3) : null,
     server_rss_kib: rss,
     elapsed_s: round(elapsed, 3),
     client_cpu_pct: clientPct,

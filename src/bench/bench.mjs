@@ -32,6 +32,8 @@ const HELP = `usage: src/bench/run [options]
   --ping-ms MS         server ping interval during idle holds (default 5000)
   --conc N             WebSocket handshakes in flight (default 50)
   --timeout S          bound of each phase (default 180); --stall S: end a run after S s without a delivery (default 10)
+  --buffer-size N      Tomcat's WebSocket buffers (org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE) for the
+                       run command's server, instead of its 512 bytes
   --no-batch           wschat's clients do not ask for batching (the wschat.batch subprotocol: several
                        messages per frame when they queue up, as the chat page asks): one message per frame
   --rehearsals N       rounds of the traffic workloads run, not counted, before they are measured: a
@@ -43,7 +45,7 @@ function parseOptions(argv) {
     only: WORKLOADS, servers: ['wschat', 'node'], repeat: 1, quick: false,
     fanout: [50, 100], rooms: [200, 20, 50], pairs: [100, 500], window: 10, storm: 2000,
     idle: [2000, 10000], idleEcho: [10000], hold: 20, pingMs: 5000, conc: 50, timeout: 180, stall: 10,
-    warmup: true, rehearsals: 3, batch: true, startTimeout: 120,
+    warmup: true, rehearsals: 3, batch: true, bufferSize: null, startTimeout: 120,
     repo: process.cwd(), classpath: null, war: 'target/wschat.war', java: 'java', tomcatHome: null, outDir: 'target/bench',
   };
   const nums = (v) => v.split(',').filter((x) => x !== '').map(Number);
@@ -75,6 +77,7 @@ function parseOptions(argv) {
       case '--rehearsals': o.rehearsals = Number(value()); break;
       case '--no-warmup': o.warmup = false; break;
       case '--no-batch': o.batch = false; break;
+      case '--buffer-size': o.bufferSize = Number(value()); break;
       case '--repo': o.repo = value(); break;
       case '--classpath': o.classpath = value(); break;
       case '--war': o.war = value(); break;
@@ -117,7 +120,8 @@ async function main() {
   const results = [];
   const emit = (r, repeat) => {
     // The machine's load: figures taken while other processes compete for the cores are not comparable.
-    const line = JSON.stringify({ ...r, run: repeat, load_avg_1m: Number(os.loadavg()[0].toFixed(2)) });
+    const buffer = r.server === 'wschat' && o.bufferSize ? { buffer_size: o.bufferSize } : {};
+    const line = JSON.stringify({ ...r, ...buffer, run: repeat, load_avg_1m: Number(os.loadavg()[0].toFixed(2)) });
     console.log(line);
     appendFileSync(jsonl, line + '\n');
     results.push(r);
@@ -148,7 +152,7 @@ async function main() {
     log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (fan-out ${a.delivered}/${a.expected}, direct ${b.delivered}/${b.expected} delivered)`);
   };
   // The traffic workloads, full size and not counted, before they are measured: a JVM compiles a path
-  // only once it is hot, and after the short warm-up alone its JIT compilers took a quarter to a third
+  // only once it is hot, and after the short warm-up alone its JIT compilers took a fifth to a third
   // of the server's CPU during each measured run (server_jit_cpu_pct shows what is left).
   const rehearse = async (server) => {
     if (!o.warmup) return;

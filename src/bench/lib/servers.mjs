@@ -58,6 +58,7 @@ export async function startServer(kind, o, extra = {}) {
     const settings = { ...WSCHAT_LOAD_SETTINGS, ...extra.wschatSettings };
     command = o.java;
     args = ['-cp', o.classpath, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`)];
+    if (kind === 'wschat' && o.bufferSize) args.push(`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${o.bufferSize}`);
     if (kind === 'wschat') args.push('io.wschat.DevServer', o.war, String(port));
     else args.push(`-Dtomcat.home=${o.tomcatHome}`, 'io.wschat.support.StockTomcat', o.war, String(port));
   } else if (kind === 'node') {

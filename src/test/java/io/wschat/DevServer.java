@@ -192,8 +192,9 @@ public final class DevServer implements AutoCloseable {
 
     /**
      * The run command ({@code mvn -DskipTests package exec:java}): launches the server in a JVM of its
-     * own with {@link #SERVER_JVM_OPTIONS}, passing on every {@code -Dwschat.*} setting, and stops it on
-     * Ctrl+C. Maven's own JVM is tuned for building, not for holding thousands of connections.
+     * own with {@link #SERVER_JVM_OPTIONS}, passing on every {@code -Dwschat.*} setting and
+     * {@value #TOMCAT_WEBSOCKET_BUFFER} if given (it replaces the 512), and stops it on Ctrl+C. Maven's
+     * own JVM is tuned for building, not for holding thousands of connections.
      */
     public static void main(String[] args) throws Exception {
         if (Boolean.getBoolean(SERVE_HERE)) {
@@ -203,6 +204,10 @@ public final class DevServer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SERVER_JVM_OPTIONS);
+        String buffer = System.getProperty(TOMCAT_WEBSOCKET_BUFFER);
+        if (buffer != null) {
+            command.add("-D" + TOMCAT_WEBSOCKET_BUFFER + "=" + buffer); // the last of two wins
+        }
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wschat.")).sorted()
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.addAll(List.of("-D" + SERVE_HERE + "=true", "-cp", classPath(), DevServer.class.getName()));

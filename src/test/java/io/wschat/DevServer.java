@@ -9,6 +9,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.realm.MemoryRealm;
+import org.apache.catalina.startup.ExpandWar;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.LoginConfig;
 import org.apache.tomcat.util.descriptor.web.SecurityCollection;
@@ -26,10 +27,12 @@ public final class DevServer implements AutoCloseable {
 
     private final Tomcat tomcat;
     private final int port;
+    private final Path base;
 
-    private DevServer(Tomcat tomcat, int port) {
+    private DevServer(Tomcat tomcat, int port, Path base) {
         this.tomcat = tomcat;
         this.port = port;
+        this.base = base;
     }
 
     /** Serves {@code war} on {@code port} (0 picks a free one) under {@code contextPath} ("" for root). */
@@ -66,11 +69,10 @@ public final class DevServer implements AutoCloseable {
         }
         tomcat.start();
         if (!context.getState().isAvailable()) {
-            tomcat.stop();
-            tomcat.destroy();
+            new DevServer(tomcat, 0, base).close();
             throw new LifecycleException("the web application failed to start; see the log above");
         }
-        return new DevServer(tomcat, tomcat.getConnector().getLocalPort());
+        return new DevServer(tomcat, tomcat.getConnector().getLocalPort(), base);
     }
 
     /**
@@ -163,10 +165,15 @@ public final class DevServer implements AutoCloseable {
         return spare.getLocalPort();
     }
 
+    /** Stops the server and deletes its base directory, where Tomcat unpacked the WAR (13 MB a start). */
     @Override
     public void close() throws LifecycleException {
-        tomcat.stop();
-        tomcat.destroy();
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } finally {
+            ExpandWar.delete(base.toFile());
+        }
     }
 
     /** Tomcat's WebSocket I/O buffers, several per connection (8 KiB each by default); read once, at class load. */

@@ -3,7 +3,8 @@
 //
 // For each repeat, for each server (wschat, then the Node `ws` yardstick, one at a time): start it
 // (timing spawn to first accepted connection), warm it up with a short fan-out and a few direct
-// messages, run the join storm, rehearse the traffic workloads (not counted) and run them, stop it; then, on a fresh server each,
+// messages, run the join storm, rehearse it (not counted) and run it again, rehearse the traffic
+// workloads and run them, stop it; then, on a fresh server each,
 // the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
 // end, the table on stderr; both also under target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -36,8 +37,9 @@ const HELP = `usage: src/bench/run [options]
                        run command's server, instead of its 512 bytes
   --no-batch           wschat's clients do not ask for batching (the wschat.batch subprotocol: several
                        messages per frame when they queue up, as the chat page asks): one message per frame
-  --rehearsals N       rounds of the traffic workloads run, not counted, before they are measured: a
-                       JVM compiles its hot paths during the first few (default 3)
+  --rehearsals N       rounds of the traffic workloads run, not counted, before they are measured, and
+                       storms before the second storm: a JVM compiles its hot paths during the first few
+                       (default 3)
   --no-warmup          measure cold servers (no warm-up, no rehearsals)`;
 
 function parseOptions(argv) {
@@ -167,6 +169,14 @@ async function main() {
       log(`${server.kind} rehearsal ${round}/${o.rehearsals} in ${((performance.now() - t) / 1000).toFixed(1)} s: CPU per delivery ${cpu.join(', ')}`);
     }
   };
+  const rehearseStorm = async (server) => {
+    if (!o.warmup) return;
+    for (let round = 1; round <= o.rehearsals; round++) {
+      const r = await joinStorm(server, o, { label: 'storm-rehearsal', connections: o.storm });
+      log(`${server.kind} storm rehearsal ${round}/${o.rehearsals}: all welcomed in ${r.ready_s} s, CPU per connection ${r.server_cpu_ms_per_connection} ms`
+        + (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`));
+    }
+  };
   const measure = async (server, name, fn, repeat) => {
     log(`${name} ...`);
     const before = server.problems.count;
@@ -189,9 +199,10 @@ async function main() {
           if (['fanout', 'rooms', 'pairs', 'storm'].some(wants)) await warmUp(server);
           if (wants('storm')) {
             // First, on a server that has served only the warm-up: a restart's reconnect storm (the JVM
-            // compiles its handshake path during it). Then again, once the first storm's connections have
-            // closed: a storm on a server whose handshake path the first one compiled, a busy day's.
+            // compiles its handshake path during it). Then, after as many storms as there are rehearsals
+            // (not counted), again: a busy day's storm, on a server whose handshake path is compiled.
             await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
+            await rehearseStorm(server);
             await measure(server, `${kind} storm again`, () => joinStorm(server, o, { label: `storm-${o.storm}-again`, connections: o.storm }), repeat);
           }
           if (['fanout', 'rooms', 'pairs'].some(wants)) await rehearse(server);

@@ -20,6 +20,7 @@ const FIGURES = {
     ['frames_per_connection', 'frames received per conn.', 1],
     ['bytes_per_connection', 'KiB received per conn.', 1, (v) => v / 1024],
     ['server_cpu_ms_per_connection', 'server CPU ms/conn.', 2],
+    ['server_jit_cpu_pct', 'server CPU in JIT compilers, %', 1],
     ['connect_errors', 'connect errors', 0],
     ['close_s', 'all closed by the clients, s', 2],
   ],

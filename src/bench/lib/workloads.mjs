@@ -327,6 +327,7 @@ export async function joinStorm(server, o, { label, connections }) {
   };
   const deadline = Date.now() + o.timeout * 1000;
   const cpu0 = cpuMicros(server.pid);
+  const jit0 = threadCpuMicros(server.pid, JIT_THREADS);
   const rss0 = rssKiB(server.pid);
   const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
@@ -340,6 +341,7 @@ export async function joinStorm(server, o, { label, connections }) {
   await until(() => nPresent >= openCount, deadline);
   await quiet(() => lastFrameAt, 1000, Math.max(0, deadline - Date.now()));
   const cpu1 = cpuMicros(server.pid);
+  const jitUs = cpuSince(jit0, threadCpuMicros(server.pid, JIT_THREADS));
   const rss1 = rssKiB(server.pid);
   const client1 = process.cpuUsage(client0);
   const start = opened.startedAt;
@@ -356,6 +358,7 @@ export async function joinStorm(server, o, { label, connections }) {
     bytes_per_connection: Math.round(bytes / Math.max(1, openCount)),
     server_cpu_s: round((cpu1 - cpu0) / 1e6, 3),
     server_cpu_ms_per_connection: round((cpu1 - cpu0) / 1000 / Math.max(1, openCount), 3),
+    server_jit_cpu_pct: jit0.size || jitUs ? round((100 * jitUs) / Math.max(cpu1 - cpu0, 1), 1) : null,
     server_rss_growth_kib: rss1 - rss0,
     client_cpu_pct: clientPct,
     ...events.summary(), ...closed,

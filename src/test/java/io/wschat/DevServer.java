@@ -69,7 +69,7 @@ public final class DevServer implements AutoCloseable {
         }
         tomcat.start();
         if (!context.getState().isAvailable()) {
-            new DevServer(tomcat, 0, base).close();
+            shutDown(tomcat, base);
             throw new LifecycleException("the web application failed to start; see the log above");
         }
         return new DevServer(tomcat, tomcat.getConnector().getLocalPort(), base);
@@ -165,9 +165,13 @@ public final class DevServer implements AutoCloseable {
         return spare.getLocalPort();
     }
 
-    /** Stops the server and deletes its base directory, where Tomcat unpacked the WAR (13 MB a start). */
     @Override
     public void close() throws LifecycleException {
+        shutDown(tomcat, base);
+    }
+
+    /** Stops Tomcat and deletes its base directory, where it unpacked the WAR (13 MB a start). */
+    private static void shutDown(Tomcat tomcat, Path base) throws LifecycleException {
         try {
             tomcat.stop();
             tomcat.destroy();

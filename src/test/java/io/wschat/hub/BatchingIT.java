@@ -103,8 +103,9 @@ class BatchingIT {
 
     /**
      * Stops {@code reader} reading, and has {@code sender} say large messages in {@code room} until the
-     * server's outbound queues hold {@link #BACKLOG_BYTES}: the reader's queue, the only one that
-     * grows (the sender reads). From then on every message waits behind a write that cannot finish.
+     * server's outbound queues hold {@link #BACKLOG_BYTES}: the reader's queue, the only one left
+     * holding any once the sender has its own copies. From then on every message waits behind a write
+     * that cannot finish.
      * Then 100 small ones, and the reader reads again. Returns what was said, in order.
      */
     private static List<String> backUp(WsClient reader, WsClient sender, String room) {
@@ -124,6 +125,9 @@ class BatchingIT {
             for (int i = 0; i < 50; i++) {
                 said.add(say(sender, "big " + said.size() + " " + filler));
             }
+            // The sender gets its own copies: with the last of them in, its queue holds none of the count.
+            String last = said.get(said.size() - 1);
+            sender.await(m -> m.is("chat.message") && last.equals(m.str("message")));
         }
         for (int i = 0; i < 100; i++) {
             said.add(say(sender, "small " + said.size()));

@@ -156,6 +156,7 @@ async function main() {
   // The traffic workloads, full size and not counted, before they are measured: a JVM compiles a path
   // only once it is hot, and after the short warm-up alone its JIT compilers took a fifth to a third
   // of the server's CPU during each measured run (server_jit_cpu_pct shows what is left).
+  const jitNote = (r) => (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`);
   const rehearse = async (server) => {
     if (!o.warmup) return;
     const w = { ...o, stall: 5, timeout: 60 };
@@ -165,7 +166,7 @@ async function main() {
       if (wants('fanout')) runs.push(await roomTraffic(server, w, { label: 'rehearsal', clients: fanC, rooms: 1, messages: fanM, window: o.window }));
       if (wants('rooms')) runs.push(await roomTraffic(server, w, { label: 'rehearsal', clients: roomC, rooms: roomR, messages: roomM, window: o.window }));
       if (wants('pairs')) runs.push(await pairTraffic(server, w, { label: 'rehearsal', pairs: pairP, messages: pairM, window: o.window }));
-      const cpu = runs.map((r) => `${r.server_cpu_us_per_delivery} µs` + (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`));
+      const cpu = runs.map((r) => `${r.server_cpu_us_per_delivery} µs${jitNote(r)}`);
       log(`${server.kind} rehearsal ${round}/${o.rehearsals} in ${((performance.now() - t) / 1000).toFixed(1)} s: CPU per delivery ${cpu.join(', ')}`);
     }
   };
@@ -173,8 +174,8 @@ async function main() {
     if (!o.warmup) return;
     for (let round = 1; round <= o.rehearsals; round++) {
       const r = await joinStorm(server, o, { label: 'storm-rehearsal', connections: o.storm });
-      log(`${server.kind} storm rehearsal ${round}/${o.rehearsals}: all welcomed in ${r.ready_s} s, CPU per connection ${r.server_cpu_ms_per_connection} ms`
-        + (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`));
+      log(`${server.kind} storm rehearsal ${round}/${o.rehearsals}: all welcomed in ${r.ready_s} s,`
+        + ` CPU per connection ${r.server_cpu_ms_per_connection} ms${jitNote(r)}`);
     }
   };
   const measure = async (server, name, fn, repeat) => {

@@ -10,6 +10,18 @@ import { contextSwitches, cpuMicros, cpuSince, rssKiB, threadCpuMicros } from '.
 // HotSpot's JIT compiler threads: their share of a run's CPU says whether the JVM was still compiling.
 const JIT_THREADS = ['C1 CompilerThre', 'C2 CompilerThre'];
 
+/**
+ * Starts counting the JIT compiler threads' CPU. The function returned, called when the run ends
+ * with the server's CPU over the run, gives their share of it in per cent (null: no such threads).
+ */
+function jitShare(pid) {
+  const before = threadCpuMicros(pid, JIT_THREADS);
+  return (serverCpuUs) => {
+    const us = cpuSince(before, threadCpuMicros(pid, JIT_THREADS));
+    return before.size || us ? round((100 * us) / Math.max(serverCpuUs, 1), 1) : null;
+  };
+}
+
 const MARK = Buffer.from('wsb:');
 const WELCOME = Buffer.from('"welcome"');
 const CHAT = Buffer.from('"chat.message"');
@@ -201,7 +213,7 @@ async function traffic(server, o, spec) {
 
   const cpu0 = cpuMicros(server.pid);
   const switches0 = contextSwitches(server.pid);
-  const jit0 = threadCpuMicros(server.pid, JIT_THREADS);
+  const jit = jitShare(server.pid);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   let cpu1 = null;
@@ -221,7 +233,7 @@ async function traffic(server, o, spec) {
   const end = await finished;
   cpu1 = cpuMicros(server.pid);
   const switches = contextSwitches(server.pid) - switches0;
-  const jitUs = cpuSince(jit0, threadCpuMicros(server.pid, JIT_THREADS));
+  const jitPct = jit(cpu1 - cpu0);
   t1 = performance.now();
   client1 = process.cpuUsage(client0);
   clearInterval(watch);
@@ -242,7 +254,7 @@ async function traffic(server, o, spec) {
     server_cpu_us_per_delivery: delivered ? round(cpuUs / delivered, 2) : null,
     server_cpu_s: round(cpuUs / 1e6, 3),
     server_switches_per_delivery: delivered ? round(switches / delivered, 2) : null,
-    server_jit_cpu_pct: jit0.size || jitUs ? round((100 * jitUs) / Math.max(cpuUs, 1), 1) : null,
+    server_jit_cpu_pct: jitPct,
     frames_per_delivery: delivered ? round(framesMeasured / delivered, 3) : null,
     server_rss_kib: rss,
     elapsed_s: round(elapsed, 3),
@@ -327,7 +339,7 @@ export async function joinStorm(server, o, { label, connections }) {
   };
   const deadline = Date.now() + o.timeout * 1000;
   const cpu0 = cpuMicros(server.pid);
-  const jit0 = threadCpuMicros(server.pid, JIT_THREADS);
+  const jit = jitShare(server.pid);
   const rss0 = rssKiB(server.pid);
   const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
@@ -341,7 +353,7 @@ export async function joinStorm(server, o, { label, connections }) {
   await until(() => nPresent >= openCount, deadline);
   await quiet(() => lastFrameAt, 1000, Math.max(0, deadline - Date.now()));
   const cpu1 = cpuMicros(server.pid);
-  const jitUs = cpuSince(jit0, threadCpuMicros(server.pid, JIT_THREADS));
+  const jitPct = jit(cpu1 - cpu0);
   const rss1 = rssKiB(server.pid);
   const client1 = process.cpuUsage(client0);
   const start = opened.startedAt;
@@ -358,7 +370,7 @@ export async function joinStorm(server, o, { label, connections }) {
     bytes_per_connection: Math.round(bytes / Math.max(1, openCount)),
     server_cpu_s: round((cpu1 - cpu0) / 1e6, 3),
     server_cpu_ms_per_connection: round((cpu1 - cpu0) / 1000 / Math.max(1, openCount), 3),
-    server_jit_cpu_pct: jit0.size || jitUs ? round((100 * jitUs) / Math.max(cpu1 - cpu0, 1), 1) : null,
+    server_jit_cpu_pct: jitPct,
     server_rss_growth_kib: rss1 - rss0,
     client_cpu_pct: clientPct,
     ...events.summary(), ...closed,

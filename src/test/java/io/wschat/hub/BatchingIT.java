@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The {@code wschat.batch} subprotocol in the server under test: which endpoints agree to it, and
  * that messages which queue up for a client that asked for it reach it joined, one per line, every
  * one once and in order, while a client that did not ask gets one message per frame as before. Each
- * backlog is built for one stopped reader at a time: the queued bytes the server reports are then its.
+ * backlog is built for one stopped reader at a time, so the queued bytes the server reports are its.
  */
 class BatchingIT {
 
@@ -105,8 +105,8 @@ class BatchingIT {
      * Stops {@code reader} reading, and has {@code sender} say large messages in {@code room} until the
      * server's outbound queues hold {@link #BACKLOG_BYTES}: the reader's queue, the only one left
      * holding any once the sender has its own copies. From then on every message waits behind a write
-     * that cannot finish.
-     * Then 100 small ones, and the reader reads again. Returns what was said, in order.
+     * that cannot finish. Then 100 small ones, and the reader reads again. Returns what was said, in
+     * order.
      */
     private static List<String> backUp(WsClient reader, WsClient sender, String room) {
         reader.awaitType("welcome");

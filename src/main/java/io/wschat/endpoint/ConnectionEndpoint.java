@@ -279,13 +279,15 @@ public abstract class ConnectionEndpoint {
         }
         runtime.metrics().connectionClosed(endpoint);
         // Safe on any thread, even inside a send that found the socket dead (Tyrus closes the session
-        // right there): no hub lock is ever held while a socket is written (see Outbox#flush).
-        connection.end(); // waits for a join still running in onOpen (see Connection#end)
-        try {
-            leave();
-        } finally {
-            runtime.disconnect(connection);
-        }
+        // right there): no hub lock is ever held while a socket is written (see Outbox#flush). Never
+        // waits: a join still running in onOpen does the leaving when it finishes (see Connection#end).
+        connection.end(() -> {
+            try {
+                leave();
+            } finally {
+                runtime.disconnect(connection);
+            }
+        });
     }
 
     @OnError

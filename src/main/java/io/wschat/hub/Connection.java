@@ -21,7 +21,10 @@ public final class Connection {
     private final Outbox outbox;
     private volatile String name;
     private volatile long lastPongNanos;
-    private boolean ended; // guarded by this: see end()
+    // Guarded by this, which is held only to read or change them: see end().
+    private boolean ended;
+    private int joins; // joins in progress
+    private Runnable afterJoins; // the clean-up end() left to the last join in progress
     private volatile Runnable cleanUp; // the endpoint's onClose work: see lost()
 
     public Connection(String id, String name, String person, String clientAddress, Outbox outbox, long nowNanos) {
@@ -50,15 +53,48 @@ public final class Connection {
     }
 
     /**
-     * Marks the connection as ended (its endpoint's onClose is running): it joins nothing from now
-     * on. Joins hold this connection's monitor ({@link Registry#joinRoom}), so this waits for a join
-     * in progress, and the leave that follows undoes it whole.
+     * Ends the connection: it joins nothing from now on, and {@code leave} (undoing its joins) runs once
+     * every join in progress has finished: at once on this thread if none is, otherwise on the joining
+     * thread as that join finishes. Either way a join is undone whole, and nothing waits.
      *
-     * <p>Why: onClose can run on another thread while onOpen is still joining, when the connection's
-     * outbox closes the session because a write failed (the client vanished right after connecting).
+     * <p>Why not wait for the join instead: {@code onClose} can run on another thread while {@code onOpen}
+     * is still joining (a write to a client that vanished right after connecting fails, and the container
+     * closes the session), often on a container thread that holds the container's own locks of that
+     * session, which the join may need for its writes. A thread that waited here could wait for ever, and
+     * with it the heartbeat, which runs the clean-up of connections the container never reports.
      */
-    public synchronized void end() {
-        ended = true;
+    public void end(Runnable leave) {
+        synchronized (this) {
+            ended = true;
+            if (joins > 0) {
+                afterJoins = leave;
+                return;
+            }
+        }
+        leave.run();
+    }
+
+    /** Starts a join; false if the connection has ended, which must then join nothing. Pair with {@link #finishJoin()}. */
+    synchronized boolean startJoin() {
+        if (ended) {
+            return false;
+        }
+        joins++;
+        return true;
+    }
+
+    /** Finishes a join; if the connection ended meanwhile, runs what {@link #end} left to it (here, with no lock held). */
+    void finishJoin() {
+        Runnable leave;
+        synchronized (this) {
+            joins--;
+            if (joins > 0 || afterJoins == null) {
+                return;
+            }
+            leave = afterJoins;
+            afterJoins = null;
+        }
+        leave.run();
     }
 
     synchronized boolean hasEnded() {
@@ -72,7 +108,7 @@ public final class Connection {
 
     /**
      * Runs the endpoint's clean-up for a connection this server has closed and whose endpoint has not
-     * been told ({@link #end()} has not run): by {@link OpeningPing} a pong timeout after its close, by
+     * been told ({@link #end} has not run): by {@link OpeningPing} a pong timeout after its close, by
      * the {@link Heartbeat} for one found closed and overdue on its pongs.
      *
      * <p>Why: a container can lose a connection's end while it is being opened (Tyrus in Payara, see

@@ -14,10 +14,9 @@ final class Group {
         members.add(c);
     }
 
-    /** Removes the connection; true if none is left. */
+    /** Removes the connection; true if it was a member. */
     synchronized boolean remove(Connection c) {
-        members.remove(c);
-        return members.isEmpty();
+        return members.remove(c);
     }
 
     synchronized boolean isEmpty() {

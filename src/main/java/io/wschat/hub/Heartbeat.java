@@ -2,6 +2,8 @@ package io.wschat.hub;
 
 import jakarta.websocket.CloseReason;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Finds dead connections: pings every connection each interval and closes those whose pongs stopped.
@@ -21,6 +23,8 @@ public final class Heartbeat implements Runnable {
 
     static final CloseReason NO_PONG = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no pong");
 
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
     private final Registry registry;
     private final long intervalNanos;
     private final long timeoutNanos;
@@ -37,15 +41,25 @@ public final class Heartbeat implements Runnable {
     public void run() {
         long now = nanoClock.getAsLong();
         for (Connection c : registry.connections()) {
-            if (now - c.lastPongNanos() > intervalNanos + timeoutNanos) {
-                if (c.isOpen()) {
-                    c.abort(NO_PONG);
-                } else {
-                    c.lost(); // closed by this server a round or more ago, and still registered
-                }
-            } else {
-                c.ping();
+            try {
+                check(c, now);
+            } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: one connection's failure must not end
+                // the heartbeat of all the others.
+                LOG.log(Level.WARNING, "heartbeat of " + c + " failed", e);
             }
+        }
+    }
+
+    private void check(Connection c, long now) {
+        if (now - c.lastPongNanos() > intervalNanos + timeoutNanos) {
+            if (c.isOpen()) {
+                c.abort(NO_PONG);
+            } else {
+                c.lost(); // closed by this server a round or more ago, and still registered
+            }
+        } else {
+            c.ping();
         }
     }
 }

@@ -107,12 +107,12 @@ final class LocalRoom {
         }
     }
 
-    /** Removes the connection; true if the room has no connection left (joined or joining). */
+    /** Removes the connection; true if it was a member (joined or joining). */
     synchronized boolean remove(Connection c) {
-        members.remove(c);
-        return members.isEmpty();
+        return members.remove(c) != null;
     }
 
+    /** True if the room has no connection left (joined or joining). */
     synchronized boolean isEmpty() {
         return members.isEmpty();
     }

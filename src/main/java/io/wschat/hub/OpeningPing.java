@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where the container needs it (not on Tomcat, see below), pings every connection twice as it opens,
  * the moment it opens and again one pong timeout later, and closes it (1001 "no pong") if a ping goes
- * unanswered for the pong timeout.
+ * unanswered for the pong timeout. One this server has closed by then, for that or any other reason,
+ * gets its endpoint's clean-up a pong timeout later if the container has not reported the close.
  *
  * <p>Why: the container may lose the end of a connection that ends while it is being opened. Tyrus in
  * a servlet container (Payara, GlassFish) reads the socket from before the endpoint's {@code onOpen}
@@ -65,6 +66,9 @@ public final class OpeningPing {
         try {
             scheduler.schedule(() -> {
                 if (!c.isOpen()) {
+                    // Closed by this server meanwhile (a write that failed, a slow consumer): the container
+                    // may never report that close either, when it came this early.
+                    lostAfterTimeout(c);
                     return;
                 }
                 if (c.lastPongNanos() == pongBefore) {

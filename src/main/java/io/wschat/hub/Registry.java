@@ -90,15 +90,15 @@ public final class Registry implements LayerListener {
      * in between (see {@link LocalRoom}). With a {@code resume} (null otherwise), the history is what
      * the client missed, if the layer still has all of it, and the welcome says whether it did.
      *
-     * <p>Nothing happens for a connection that has {@link Connection#end() ended}.
+     * <p>Nothing happens for a connection that has {@link Connection#end ended}.
      *
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no room
      */
     public void joinRoom(String room, Connection c, Resume resume) throws LayerUnavailable {
-        synchronized (c) {
-            if (c.hasEnded()) {
-                return;
-            }
+        if (!c.startJoin()) {
+            return;
+        }
+        try {
             LocalRoom local = rooms.compute(room, (k, r) -> {
                 LocalRoom joined = r != null ? r : new LocalRoom(k, heldLimitBytes, listLimit, scheduler);
                 joined.addJoining(c);
@@ -112,10 +112,15 @@ public final class Registry implements LayerListener {
                 throw e;
             }
             local.joined(c, join);
+        } finally {
+            c.finishJoin();
         }
     }
 
-    /** Takes the connection out of the room; the room hears of it if its name has no connection left. */
+    /**
+     * Takes the connection out of the room; the room hears of it if its name has no connection left.
+     * Nothing happens for a connection that is not in the room (a join that failed, or never started).
+     */
     public void leaveRoom(String room, Connection c) {
         LocalRoom local = removeLocally(room, c);
         if (local == null) {
@@ -141,11 +146,14 @@ public final class Registry implements LayerListener {
         }
     }
 
+    /** Takes the connection out of the room here, and the room out of the map if it was the last; the room it was in, or null. */
     private LocalRoom removeLocally(String room, Connection c) {
         LocalRoom[] removedFrom = {null};
         rooms.computeIfPresent(room, (k, r) -> {
-            removedFrom[0] = r;
-            return r.remove(c) ? null : r;
+            if (r.remove(c)) {
+                removedFrom[0] = r;
+            }
+            return r.isEmpty() ? null : r;
         });
         return removedFrom[0];
     }
@@ -166,15 +174,15 @@ public final class Registry implements LayerListener {
     /**
      * Adds a {@code /ws/{username}} connection: it receives the user's direct messages.
      *
-     * <p>Nothing happens for a connection that has {@link Connection#end() ended}.
+     * <p>Nothing happens for a connection that has {@link Connection#end ended}.
      *
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no group
      */
     public void joinUser(String user, Connection c) throws LayerUnavailable {
-        synchronized (c) {
-            if (c.hasEnded()) {
-                return;
-            }
+        if (!c.startJoin()) {
+            return;
+        }
+        try {
             users.compute(user, (k, g) -> {
                 Group group = g != null ? g : new Group();
                 group.add(c);
@@ -186,11 +194,16 @@ public final class Registry implements LayerListener {
                 removeUser(user, c);
                 throw e;
             }
+        } finally {
+            c.finishJoin();
         }
     }
 
+    /** Takes the connection out of the user's group; nothing happens for one that is not in it. */
     public void leaveUser(String user, Connection c) {
-        removeUser(user, c);
+        if (!removeUser(user, c)) {
+            return;
+        }
         try {
             layer.userDisconnected(user, c.id());
         } catch (LayerUnavailable e) {
@@ -198,15 +211,24 @@ public final class Registry implements LayerListener {
         }
     }
 
-    private void removeUser(String user, Connection c) {
-        users.computeIfPresent(user, (k, g) -> g.remove(c) ? null : g);
+    /** True if the connection was in the user's group. */
+    private boolean removeUser(String user, Connection c) {
+        boolean[] removed = {false};
+        users.computeIfPresent(user, (k, g) -> {
+            removed[0] = g.remove(c);
+            return g.isEmpty() ? null : g;
+        });
+        return removed[0];
     }
 
     public void joinBroadcast(Connection c) {
-        synchronized (c) {
-            if (!c.hasEnded()) {
-                broadcast.add(c);
-            }
+        if (!c.startJoin()) {
+            return;
+        }
+        try {
+            broadcast.add(c);
+        } finally {
+            c.finishJoin();
         }
     }
 

@@ -308,10 +308,12 @@ class DeliveryIT {
     /**
      * Waits for clients that have left to be gone from the server. On Payara a client that answers its
      * opening ping and leaves at once can stay counted until its second opening ping goes unanswered,
-     * twice the pong timeout after it opened (see {@code hub.OpeningPing}).
+     * twice the pong timeout after it opened (see {@code hub.OpeningPing}). A failure names the server's
+     * stuck threads: a connection that never leaves means a thread that never came back.
      */
     private void awaitGone(String what, BooleanSupplier condition) {
-        Await.until(() -> what + "; health: " + Http.health(base), GONE_WITHIN, condition);
+        Await.until(() -> what + "; health: " + Http.health(base) + "; server threads: " + server.stuckThreads(),
+                GONE_WITHIN, condition);
     }
 
     /** Waits with twice the usual deadline (these tests move megabytes); a failure shows /health. */

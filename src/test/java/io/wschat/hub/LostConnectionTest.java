@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.wschat.layer.InMemoryChannelLayer;
+import io.wschat.protocol.Frame;
 import io.wschat.support.Await;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,10 +42,7 @@ class LostConnectionTest {
         Outbox outbox = new Outbox(transport, 1 << 20, 0, closer, OutboxTest.DIRECT, () -> { },
                 (messages, bytes, nanos) -> { });
         Connection c = new Connection("c1", "ann", "ann", "127.0.0.1", outbox, 0);
-        c.whenLost(() -> {
-            c.end(); // as the endpoint's clean-up does first
-            cleanUps.incrementAndGet();
-        });
+        c.whenLost(() -> c.end(cleanUps::incrementAndGet)); // as the endpoint's clean-up does
         return c;
     }
 
@@ -61,13 +62,49 @@ class LostConnectionTest {
     }
 
     @Test
+    void aConnectionClosedByAFailedWriteBeforeItsOpeningPingIsDueIsCleanedUpAPongTimeoutLater() {
+        transport.inline = false;
+        Connection c = connection(OutboxTest.DIRECT);
+        c.send(Frame.of("{\"type\":\"welcome\"}"));
+        OpeningPing.forContainer(otherContainer(), scheduler, PONG_TIMEOUT_MILLIS).watch(c);
+        // The welcome's write fails (the client reset the connection): this server closes the session,
+        // and the container never reports it.
+        transport.inFlight.removeFirst().onResult(new SendResult(new IOException("Connection reset by peer")));
+        assertEquals(Outbox.WRITE_FAILED, transport.closedWith);
+        Await.until("the endpoint's clean-up, with no onClose from the container", () -> cleanUps.get() == 1);
+    }
+
+    @Test
+    void oneConnectionWhoseCleanUpFailsDoesNotStopTheHeartbeatForTheOthers() {
+        AtomicLong clock = new AtomicLong(0);
+        Registry registry = new Registry(new InMemoryChannelLayer(10, 10, 60, 10, 300, 100, clock::get),
+                1 << 20, 100, scheduler);
+        AtomicInteger attempts = new AtomicInteger();
+        for (String id : List.of("c1", "c2")) {
+            Outbox outbox = new Outbox(new OutboxTest.FakeTransport(), 1 << 20, 0, OutboxTest.DIRECT,
+                    OutboxTest.DIRECT, () -> { }, (messages, bytes, nanos) -> { });
+            Connection c = new Connection(id, id, id, "127.0.0.1", outbox, 0);
+            c.whenLost(() -> {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("clean-up of " + id + " failed");
+            });
+            c.abort(Heartbeat.NO_PONG); // closed by this server, never reported by the container
+            registry.register(c);
+        }
+        Heartbeat heartbeat = new Heartbeat(registry, 1_000, 1_000, clock::get);
+        clock.set(3_000_000_000L);
+        heartbeat.run(); // a periodic task that throws is never run again
+        assertEquals(2, attempts.get(), "both connections' clean-ups were tried");
+    }
+
+    @Test
     void aConnectionWhoseContainerReportsTheCloseIsNotCleanedUpTwice() throws Exception {
         AtomicInteger onCloses = new AtomicInteger();
         Connection[] self = new Connection[1];
         // The closer runs the close, then the container's onClose, which ends the connection (cleanUp's first step).
         Connection c = connection(close -> {
             close.run();
-            self[0].end();
+            self[0].end(() -> { });
             onCloses.incrementAndGet();
         });
         self[0] = c;

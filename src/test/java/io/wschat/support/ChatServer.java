@@ -41,6 +41,12 @@ public interface ChatServer extends AutoCloseable {
     /** Another way in to the same application, which {@link #cutConnections()} leaves alone. */
     URL spareBase();
 
+    /**
+     * The server's threads that are blocked, or waiting in wschat's code, in one line: for the message
+     * of a test that timed out waiting for the server to let go of something.
+     */
+    String stuckThreads();
+
     /** Stops the server: the application's clients are closed with 1001 as at any shutdown. */
     @Override
     void close();

@@ -66,6 +66,11 @@ abstract class ProcessChatServer implements ChatServer {
         return process.pid();
     }
 
+    @Override
+    public String stuckThreads() {
+        return StuckThreads.ofProcess(pid());
+    }
+
     /** Waits until the server's process ends (a run command, stopped with Ctrl+C). */
     final void waitForExit() throws InterruptedException {
         process.waitFor();

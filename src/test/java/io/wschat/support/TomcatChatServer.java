@@ -71,6 +71,11 @@ final class TomcatChatServer implements ChatServer {
     }
 
     @Override
+    public String stuckThreads() {
+        return StuckThreads.ofThisJvm();
+    }
+
+    @Override
     public void close() {
         try {
             server.close();

@@ -24,7 +24,7 @@ public final class Connection {
     // Guarded by this, which is held only to read or change them: see end().
     private boolean ended;
     private int joins; // joins in progress
-    private Runnable afterJoins; // the clean-up end() left to the last join in progress
+    private Runnable afterJoins; // the leave end() left to the last join in progress
     private volatile Runnable cleanUp; // the endpoint's onClose work: see lost()
 
     public Connection(String id, String name, String person, String clientAddress, Outbox outbox, long nowNanos) {

@@ -111,7 +111,8 @@ class DroppedConnectionsIT {
                         c.reset();
                     }
                 }
-                Await.until(() -> "every connection gone; health: " + Http.health(server.base()), gone,
+                Await.until(() -> "every connection gone; health: " + Http.health(server.base())
+                        + "; server threads: " + server.stuckThreads(), gone,
                         () -> Http.health(server.base()).integer("connections") == 0);
                 assertEquals(0, Http.health(server.base()).integer("rooms"));
             } finally {

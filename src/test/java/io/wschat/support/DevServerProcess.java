@@ -47,7 +47,7 @@ public final class DevServerProcess implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-D" + DevServer.SERVE_HERE + "=true", // this JVM is the server: a kill reaches it
-                "-cp", System.getProperty("java.class.path"), DevServer.class.getName(),
+                "-cp", DevServer.serverClassPath(), DevServer.class.getName(),
                 DevServer.builtWar().toAbsolutePath().toString(), String.valueOf(port)));
         Path log = Files.createTempFile("wschat-devserver", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -95,10 +95,7 @@ public final class Registry implements LayerListener {
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no room
      */
     public void joinRoom(String room, Connection c, Resume resume) throws LayerUnavailable {
-        if (!c.startJoin()) {
-            return;
-        }
-        try {
+        joining(c, () -> {
             LocalRoom local = rooms.compute(room, (k, r) -> {
                 LocalRoom joined = r != null ? r : new LocalRoom(k, heldLimitBytes, listLimit, scheduler);
                 joined.addJoining(c);
@@ -112,6 +109,22 @@ public final class Registry implements LayerListener {
                 throw e;
             }
             local.joined(c, join);
+        });
+    }
+
+    /** A join's work, which may fail with {@code E}. */
+    @FunctionalInterface
+    private interface Join<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** Runs {@code join} as a join of {@code c} (see {@link Connection#end}); nothing for one that has ended. */
+    private static <E extends Exception> void joining(Connection c, Join<E> join) throws E {
+        if (!c.startJoin()) {
+            return;
+        }
+        try {
+            join.run();
         } finally {
             c.finishJoin();
         }
@@ -179,10 +192,7 @@ public final class Registry implements LayerListener {
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no group
      */
     public void joinUser(String user, Connection c) throws LayerUnavailable {
-        if (!c.startJoin()) {
-            return;
-        }
-        try {
+        joining(c, () -> {
             users.compute(user, (k, g) -> {
                 Group group = g != null ? g : new Group();
                 group.add(c);
@@ -194,9 +204,7 @@ public final class Registry implements LayerListener {
                 removeUser(user, c);
                 throw e;
             }
-        } finally {
-            c.finishJoin();
-        }
+        });
     }
 
     /** Takes the connection out of the user's group; nothing happens for one that is not in it. */
@@ -222,14 +230,7 @@ public final class Registry implements LayerListener {
     }
 
     public void joinBroadcast(Connection c) {
-        if (!c.startJoin()) {
-            return;
-        }
-        try {
-            broadcast.add(c);
-        } finally {
-            c.finishJoin();
-        }
+        joining(c, () -> broadcast.add(c));
     }
 
     public void leaveBroadcast(Connection c) {

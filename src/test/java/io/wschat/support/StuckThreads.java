@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,14 +28,10 @@ final class StuckThreads {
 
     /** Of this JVM (the embedded Tomcat runs in the test's own process). */
     static String ofThisJvm() {
-        ThreadInfo[] threads = ManagementFactory.getThreadMXBean().dumpAllThreads(true, false);
         List<String> out = new ArrayList<>();
-        for (ThreadInfo t : threads) {
+        for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, false)) {
             StackTraceElement[] stack = t.getStackTrace();
-            boolean ours = Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith(OURS));
-            boolean blocked = t.getThreadState() == Thread.State.BLOCKED;
-            boolean waiting = t.getThreadState() == Thread.State.WAITING || t.getThreadState() == Thread.State.TIMED_WAITING;
-            if (!(blocked || (waiting && ours)) || t.getThreadName().startsWith("main")) {
+            if (!stuck(t.getThreadState(), Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith(OURS)))) {
                 continue;
             }
             LockInfo lock = t.getLockInfo();
@@ -51,26 +47,32 @@ final class StuckThreads {
     /** Of another JVM (Payara Micro, a stock Tomcat), through {@code jstack}. */
     static String ofProcess(long pid) {
         Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        Path dump = null;
         try {
-            Process p = new ProcessBuilder(jstack.toString(), Long.toString(pid)).redirectErrorStream(true).start();
-            byte[] dump = p.getInputStream().readAllBytes();
+            dump = Files.createTempFile("wschat-threads", ".txt");
+            Process p = new ProcessBuilder(jstack.toString(), Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "(jstack did not finish)";
             }
-            return parse(new String(dump, StandardCharsets.UTF_8));
+            return parse(Files.readString(dump));
         } catch (IOException e) {
             return "(no thread dump: " + e + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(no thread dump: interrupted)";
+        } finally {
+            if (dump != null) {
+                dump.toFile().delete();
+            }
         }
     }
 
     /** Picks the stuck threads out of a {@code jstack} dump; a deadlock jstack found is named first. */
     static String parse(String dump) {
         List<String> out = new ArrayList<>();
-        if (dump.contains("Found one Java-level deadlock") || dump.contains("Found a total of")) {
+        if (dump.contains("Java-level deadlock")) {
             out.add("JAVA-LEVEL DEADLOCK");
         }
         for (String block : dump.split("\n\n")) {
@@ -79,10 +81,7 @@ final class StuckThreads {
                 continue;
             }
             String state = lines[1].substring(lines[1].indexOf(':') + 1).strip();
-            boolean ours = block.contains("at " + OURS);
-            boolean blocked = state.startsWith("BLOCKED");
-            boolean waiting = state.startsWith("WAITING") || state.startsWith("TIMED_WAITING");
-            if (!(blocked || (waiting && ours))) {
+            if (!stuck(Thread.State.valueOf(state.split(" ")[0]), block.contains("at " + OURS))) {
                 continue;
             }
             String name = lines[0].substring(0, lines[0].indexOf('"', 1) + 1);
@@ -97,6 +96,12 @@ final class StuckThreads {
             out.add(name + " " + state + ": " + String.join(" < ", frames));
         }
         return summary(out);
+    }
+
+    /** Blocked on a monitor, or waiting with wschat's code on its stack (not an idle pool thread). */
+    private static boolean stuck(Thread.State state, boolean ours) {
+        return state == Thread.State.BLOCKED
+                || (ours && (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING));
     }
 
     private static String summary(List<String> threads) {

@@ -31,11 +31,13 @@ public final class DevServer implements AutoCloseable {
     private final Tomcat tomcat;
     private final int port;
     private final Path base;
+    private final ConnectorThreads threads; // null on Java 21+ (virtual threads)
 
-    private DevServer(Tomcat tomcat, int port, Path base) {
+    private DevServer(Tomcat tomcat, int port, Path base, ConnectorThreads threads) {
         this.tomcat = tomcat;
         this.port = port;
         this.base = base;
+        this.threads = threads;
     }
 
     /** Serves {@code war} on {@code port} (0 picks a free one) under {@code contextPath} ("" for root). */
@@ -56,7 +58,7 @@ public final class DevServer implements AutoCloseable {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(port);
-        configure(tomcat.getConnector()); // creates the default HTTP/1.1 connector
+        ConnectorThreads threads = configure(tomcat.getConnector()); // creates the default HTTP/1.1 connector
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         Files.createDirectories(base.resolve("webapps"));
         // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the class path.
@@ -72,30 +74,35 @@ public final class DevServer implements AutoCloseable {
         }
         tomcat.start();
         if (!context.getState().isAvailable()) {
-            shutDown(tomcat, base);
+            shutDown(tomcat, base, threads);
             throw new LifecycleException("the web application failed to start; see the log above");
         }
-        return new DevServer(tomcat, tomcat.getConnector().getLocalPort(), base);
+        return new DevServer(tomcat, tomcat.getConnector().getLocalPort(), base, threads);
     }
 
     /**
      * The connector settings the README recommends for a stock Tomcat: each open socket keeps a read
      * and a write buffer of its own (8 KiB each by default), so 512 bytes each, and no cap on
      * connections (the connector allows 8,192 by default; wschat.maxConnections is the limit that
-     * answers 503). On Java 21 and later its threads are virtual: Tomcat answers a client's close frame
-     * on the thread that read it and first waits for the connection's send in progress to complete, a
-     * completion it hands to the same thread pool; with a pool of 200 platform threads, a burst of
-     * closes in a large room (each connection just sent a presence count) occupies every thread
-     * waiting for completions queued behind those closes, until the blocking-send timeout
-     * (Tomcat's bug 66508 describes the close handling). Virtual threads are never all taken.
+     * answers 503). Its threads: Tomcat answers a client's close frame on the thread that read it and
+     * first waits for the connection's send in progress to complete, a completion it hands to the
+     * connector's executor; with one pool of 200 platform threads, a burst of closes in a large room
+     * (each connection just sent a presence count) occupies every thread waiting for completions
+     * queued behind those closes, until the blocking-send timeout (Tomcat's bug 66508 describes the
+     * close handling). So on Java 21 and later the threads are virtual, never all taken; before, the
+     * pool gets reserve threads for completions ({@link ConnectorThreads}, returned to be stopped with Tomcat).
      */
-    static void configure(Connector connector) {
+    static ConnectorThreads configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");
         connector.setProperty("socket.appWriteBufSize", "512");
         connector.setProperty("maxConnections", "-1");
         if (Runtime.version().feature() >= 21) {
             connector.setProperty("useVirtualThreads", "true");
+            return null;
         }
+        ConnectorThreads threads = new ConnectorThreads("http-nio");
+        connector.getProtocolHandler().setExecutor(threads);
+        return threads;
     }
 
     /**
@@ -170,15 +177,18 @@ public final class DevServer implements AutoCloseable {
 
     @Override
     public void close() throws LifecycleException {
-        shutDown(tomcat, base);
+        shutDown(tomcat, base, threads);
     }
 
-    /** Stops Tomcat and deletes its base directory, where it unpacked the WAR (13 MB a start). */
-    private static void shutDown(Tomcat tomcat, Path base) throws LifecycleException {
+    /** Stops Tomcat and its connector's threads, and deletes its base directory, where it unpacked the WAR (13 MB a start). */
+    private static void shutDown(Tomcat tomcat, Path base, ConnectorThreads threads) throws LifecycleException {
         try {
             tomcat.stop();
             tomcat.destroy();
         } finally {
+            if (threads != null) {
+                threads.shutdown();
+            }
             ExpandWar.delete(base.toFile());
         }
     }

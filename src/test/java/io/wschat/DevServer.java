@@ -90,7 +90,8 @@ public final class DevServer implements AutoCloseable {
      * (each connection just sent a presence count) occupies every thread waiting for completions
      * queued behind those closes, until the blocking-send timeout (Tomcat's bug 66508 describes the
      * close handling). So on Java 21 and later the threads are virtual, never all taken; before, the
-     * pool gets reserve threads for completions ({@link ConnectorThreads}, returned to be stopped with Tomcat).
+     * connector gets a pool of its own with reserve threads for completions, which also grows only as
+     * far as two cores use ({@link ConnectorThreads}, returned to be stopped with Tomcat).
      */
     static ConnectorThreads configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");

@@ -207,8 +207,9 @@ public final class DevServer implements AutoCloseable {
 
     /**
      * The run command's server's environment, beyond the launcher's: glibc's malloc keeps an arena per
-     * thread that allocates (up to eight per core), and Tomcat's worker pool grows by dozens of threads
-     * in a burst of handshakes; two arenas keep the native memory they hold from growing with them.
+     * thread that allocates (up to eight per core), and a burst of handshakes keeps dozens of threads
+     * busy (Tomcat's own pool grows by some 70, the run command's on Java 17 to 24); two arenas keep the
+     * native memory they hold from growing with them.
      */
     static final Map<String, String> SERVER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 

@@ -63,11 +63,13 @@ public final class StockTomcat extends ProcessChatServer {
             if (!connector.find()) {
                 throw new IllegalStateException("conf/server.xml has not the stock connector any more: update StockTomcat");
             }
-            // The README's connector (no connection cap, 512-byte socket buffers); loopback only here.
+            // The README's connector (no connection cap, 512-byte socket buffers, virtual threads on Java
+            // 21+; Tomcat runs on this JVM's Java); loopback only here.
+            String virtualThreads = Runtime.version().feature() >= 21 ? " useVirtualThreads=\"true\"" : "";
             xml = xml.substring(0, connector.start())
                     + ("<Connector port=\"%d\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\""
                     + " redirectPort=\"8443\"\n               maxConnections=\"-1\" socket.appReadBufSize=\"512\""
-                    + " socket.appWriteBufSize=\"512\" />").formatted(port)
+                    + " socket.appWriteBufSize=\"512\"%s />").formatted(port, virtualThreads)
                     + xml.substring(connector.end());
             xml = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\""); // no shutdown port: stopped by signal
             Files.writeString(serverXml, xml);

@@ -90,8 +90,9 @@ public final class DevServer implements AutoCloseable {
      * (each connection just sent a presence count) occupies every thread waiting for completions
      * queued behind those closes, until the blocking-send timeout (Tomcat's bug 66508 describes the
      * close handling). So on Java 21 and later the threads are virtual, never all taken; before, the
-     * connector gets a pool of its own with reserve threads for completions, which also grows only as
-     * far as two cores use ({@link ConnectorThreads}, returned to be stopped with Tomcat).
+     * connector gets {@link ConnectorThreads} (returned, to be stopped with Tomcat): reserve threads for
+     * completions, and a pool that grows past 24 threads only when they are all stuck. That executor
+     * is the run command's own; a stock Tomcat's {@code server.xml} has no way to name it.
      */
     static ConnectorThreads configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");

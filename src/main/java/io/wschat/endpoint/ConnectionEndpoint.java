@@ -74,9 +74,12 @@ public abstract class ConnectionEndpoint {
      * a room the token does not allow: 4403; connection limit: 1013; a draining server: 1012); the
      * session is then being closed and the endpoint must do nothing more.
      *
-     * <p>The first opening ping goes out last, after {@link #join()}: a ping that fails makes Tomcat close
-     * the session and call {@code onClose} at once, on the pinging thread, which must find the
-     * connection registered and joined to clean it up.
+     * <p>Nothing is written to the connection, by any thread, until {@link #join()} has finished and the
+     * opening pings are scheduled; then this thread sends what was queued (a room's welcome), see
+     * {@code Outbox.startSending}. A write that fails can make the container close the session and call
+     * {@code onClose} at once, on the writing thread, which must find the connection registered and
+     * joined to clean it up; and on Payara a write can stop this thread for good, when the opening ping's
+     * check must still close the connection and clean it up.
      */
     protected final boolean open(Session session, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
@@ -117,8 +120,12 @@ public abstract class ConnectionEndpoint {
         }
         runtime.metrics().connectionOpened(endpoint);
         connection.whenLost(this::cleanUp);
-        join();
-        runtime.opened(connection);
+        try {
+            join();
+            runtime.opened(connection);
+        } finally {
+            connection.startSending();
+        }
         return true;
     }
 

@@ -148,6 +148,11 @@ public final class Connection {
         outbox.flush();
     }
 
+    /** Sends what was queued while it opened, and lets the hub send from now on (see {@link Outbox#startSending}). */
+    public void startSending() {
+        outbox.startSending();
+    }
+
     /** Queues a ping behind whatever is queued (the Outbox is the only writer of a session). */
     public void ping() {
         outbox.offerPing();

@@ -75,13 +75,12 @@ final class LocalRoom {
         members.put(c, new Seen());
     }
 
-    /** Completes a join with the layer's snapshot: welcome, members, history, then what was held back. */
-    void joined(Connection c, RoomJoin join) {
-        queueJoined(c, join);
-        c.flush();
-    }
-
-    private synchronized void queueJoined(Connection c, RoomJoin join) {
+    /**
+     * Completes a join with the layer's snapshot: queues the welcome, members, history, then what was
+     * held back. Nothing is sent here: the connection's owner flushes once the join has finished (see
+     * {@link Registry#joinRoom}).
+     */
+    synchronized void joined(Connection c, RoomJoin join) {
         Seen seen = members.get(c);
         if (seen == null) {
             return; // closed while joining

@@ -34,9 +34,6 @@ public final class OpeningPing {
 
     private static final int PINGS = 2;
 
-    /** The package of Tomcat's WebSocket implementation, which sees a client's end while a connection opens. */
-    private static final String TOMCAT_WEBSOCKET = "org.apache.tomcat.websocket.";
-
     private final ScheduledExecutorService scheduler;
     private final long timeoutMillis;
     private final boolean needed;
@@ -50,7 +47,7 @@ public final class OpeningPing {
     /** The opening pings for the connections of {@code container}: none on Tomcat, two elsewhere. */
     public static OpeningPing forContainer(WebSocketContainer container, ScheduledExecutorService scheduler,
             long timeoutMillis) {
-        return new OpeningPing(scheduler, timeoutMillis, !container.getClass().getName().startsWith(TOMCAT_WEBSOCKET));
+        return new OpeningPing(scheduler, timeoutMillis, WebSocketImplementation.of(container) != WebSocketImplementation.TOMCAT);
     }
 
     /** Pings the newly opened (registered and joined) connection now, if needed, and schedules what follows. */
@@ -62,7 +59,6 @@ public final class OpeningPing {
 
     private void ping(Connection c, int nth) {
         long pongBefore = c.lastPongNanos();
-        c.ping();
         try {
             scheduler.schedule(() -> {
                 if (!c.isOpen()) {
@@ -79,8 +75,10 @@ public final class OpeningPing {
                 }
             }, timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // shutting down: every connection is being closed anyway
+            return; // shutting down: every connection is being closed anyway
         }
+        // After scheduling the check, so that a ping that never goes out is still followed up.
+        c.ping();
     }
 
     /** A pong timeout after closing it, cleans up a connection whose endpoint was never told (see {@link Connection#lost()}). */

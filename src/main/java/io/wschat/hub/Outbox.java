@@ -82,8 +82,10 @@ public final class Outbox {
     private final Runnable onSlowConsumer;
     private final Sent onSent;
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
-    @SuppressWarnings("unused") // through SENDING: whoever sets it drains the queue until it clears it
-    private volatile boolean sending;
+    // Through SENDING: whoever holds it drains the queue until it clears it. Held from the start by the
+    // thread opening the connection, until startSending(): see there.
+    @SuppressWarnings("unused")
+    private volatile boolean sending = true;
     @SuppressWarnings("unused") // through CLOSED
     private volatile boolean closed;
     @SuppressWarnings("unused") // through PING_QUEUED
@@ -194,6 +196,20 @@ public final class Outbox {
         }
         queue.add(new Item(frame, null));
         return true;
+    }
+
+    /**
+     * Sends what was queued while the connection opened, on this thread, and from then on lets whoever
+     * queues send. Call once, from {@code onOpen}, when nothing in it can fail any more.
+     *
+     * <p>Why: until then nothing is written, by any thread. Tyrus in Payara (Grizzly) has two races with
+     * writes made while {@code onOpen} runs: from another thread (a message to the room, arriving
+     * just after the join), the frame can go out mangled with the handshake's 101 or not at all; and
+     * from {@code onOpen}'s own thread, a write that fails can stop that thread for good (see
+     * {@link Registry#joinRoom}), so the hub must be ready to close and clean up the connection first.
+     */
+    public void startSending() {
+        drain();
     }
 
     /** Starts draining the queue on this thread, unless a send is already in flight (its completion goes on). */

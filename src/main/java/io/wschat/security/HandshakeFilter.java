@@ -1,6 +1,7 @@
 package io.wschat.security;
 
 import io.wschat.app.ChatRuntime;
+import io.wschat.hub.WebSocketImplementation;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -42,8 +43,6 @@ public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
 
-    private static final String TOMCAT_WEBSOCKET_PACKAGE = "org.apache.tomcat.websocket.";
-
     private final RefusalLog originLog = new RefusalLog(LOG);
     private final RefusalLog limitLog = new RefusalLog(LOG);
     private final RefusalLog tokenLog = new RefusalLog(LOG);
@@ -54,7 +53,7 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     public void init() {
         Object container = getServletContext().getAttribute(ServerContainer.class.getName());
-        tomcatUpgrade = container != null && container.getClass().getName().startsWith(TOMCAT_WEBSOCKET_PACKAGE);
+        tomcatUpgrade = WebSocketImplementation.of(container) == WebSocketImplementation.TOMCAT;
     }
 
     @Override

@@ -28,6 +28,7 @@ class LocalRoomTest {
         transport.inline = true;
         Outbox outbox = new Outbox(transport, 1 << 20, 0, OutboxTest.DIRECT, OutboxTest.DIRECT, () -> { },
                 (messages, bytes, nanos) -> { });
+        outbox.startSending();
         return new Connection(name, name, name, "127.0.0.1", outbox, System.nanoTime());
     }
 

@@ -2,6 +2,7 @@ package io.wschat.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschat.layer.InMemoryChannelLayer;
 import io.wschat.protocol.Frame;
@@ -41,6 +42,7 @@ class LostConnectionTest {
     private Connection connection(Executor closer) {
         Outbox outbox = new Outbox(transport, 1 << 20, 0, closer, OutboxTest.DIRECT, () -> { },
                 (messages, bytes, nanos) -> { });
+        outbox.startSending();
         Connection c = new Connection("c1", "ann", "ann", "127.0.0.1", outbox, 0);
         c.whenLost(() -> c.end(cleanUps::incrementAndGet)); // as the endpoint's clean-up does
         return c;
@@ -75,6 +77,30 @@ class LostConnectionTest {
     }
 
     @Test
+    void aConnectionWhoseFirstWriteNeverReturnsIsStillClosedAndCleanedUpByItsOpeningPing() throws Exception {
+        EndWhileJoiningTest.StuckWrite stuck = new EndWhileJoiningTest.StuckWrite();
+        Outbox outbox = new Outbox(stuck, 1 << 20, 0, OutboxTest.DIRECT, OutboxTest.DIRECT, () -> { },
+                (messages, bytes, nanos) -> { });
+        Connection c = new Connection("c1", "ann", "ann", "127.0.0.1", outbox, 0);
+        c.whenLost(() -> c.end(cleanUps::incrementAndGet));
+        c.enqueue(Frame.of("{\"type\":\"welcome\"}")); // queued by the join, not yet written
+        // onOpen's thread, as the endpoint's: the opening pings, then the first writes, of which the
+        // welcome's never returns (Tyrus in Payara deadlocked so with the connection's reader).
+        Thread opening = new Thread(() -> {
+            OpeningPing.forContainer(otherContainer(), scheduler, PONG_TIMEOUT_MILLIS).watch(c);
+            c.startSending();
+        }, "onOpen");
+        opening.start();
+        try {
+            Await.until("the endpoint's clean-up, the welcome's write still stuck", () -> cleanUps.get() == 1);
+            assertTrue(opening.isAlive(), "the write is still stuck");
+        } finally {
+            stuck.release();
+            opening.join(5_000);
+        }
+    }
+
+    @Test
     void oneConnectionWhoseCleanUpFailsDoesNotStopTheHeartbeatForTheOthers() {
         AtomicLong clock = new AtomicLong(0);
         Registry registry = new Registry(new InMemoryChannelLayer(10, 10, 60, 10, 300, 100, clock::get),
@@ -83,6 +109,7 @@ class LostConnectionTest {
         for (String id : List.of("c1", "c2")) {
             Outbox outbox = new Outbox(new OutboxTest.FakeTransport(), 1 << 20, 0, OutboxTest.DIRECT,
                     OutboxTest.DIRECT, () -> { }, (messages, bytes, nanos) -> { });
+            outbox.startSending();
             Connection c = new Connection(id, id, id, "127.0.0.1", outbox, 0);
             c.whenLost(() -> {
                 attempts.incrementAndGet();

@@ -85,12 +85,31 @@ class OutboxTest {
         return outbox(limitBytes, 0);
     }
 
+    /** An outbox as it is once its connection has opened (see {@link Outbox#startSending}). */
     private Outbox outbox(long limitBytes, int joinBytes) {
-        return new Outbox(transport, limitBytes, joinBytes, DIRECT, DIRECT, slowConsumers::incrementAndGet,
+        Outbox outbox = new Outbox(transport, limitBytes, joinBytes, DIRECT, DIRECT, slowConsumers::incrementAndGet,
                 (messages, bytes, nanos) -> {
                     sentMessages.add(messages);
                     sentBytes.add(bytes);
                 });
+        outbox.startSending();
+        return outbox;
+    }
+
+    @Test
+    void nothingIsWrittenUntilTheOpeningThreadStartsSendingThenEverythingQueuedGoesOutInOrder() {
+        transport.inline = true;
+        Outbox outbox = new Outbox(transport, 1_000, 0, DIRECT, DIRECT, () -> { }, (m, b, n) -> { });
+        assertTrue(outbox.offer(Frame.of("welcome")), "queued while opening");
+        assertTrue(outbox.offer(Frame.of("a message to the room")), "another thread's delivery");
+        outbox.offerPing();
+        assertEquals(List.of(), transport.written, "nothing written while the connection opens");
+        assertEquals(List.of(), transport.pings);
+        outbox.startSending();
+        assertEquals(List.of("welcome", "a message to the room"), transport.written);
+        assertEquals(List.of("ping after 2"), transport.pings);
+        assertTrue(outbox.offer(Frame.of("later")));
+        assertEquals(List.of("welcome", "a message to the room", "later"), transport.written, "then sent as queued");
     }
 
     @Test

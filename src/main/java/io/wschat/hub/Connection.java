@@ -58,10 +58,10 @@ public final class Connection {
      * thread as that join finishes. Either way a join is undone whole, and nothing waits.
      *
      * <p>Why not wait for the join instead: {@code onClose} can run on another thread while {@code onOpen}
-     * is still joining (a write to a client that vanished right after connecting fails, and the container
-     * closes the session), often on a container thread that holds the container's own locks of that
-     * session, which the join may need for its writes. A thread that waited here could wait for ever, and
-     * with it the heartbeat, which runs the clean-up of connections the container never reports.
+     * is still joining (a client that left right after connecting), often on a container thread that
+     * holds the container's own locks of that session, and a join can take a round trip to Redis. A
+     * thread that waited here would hold those meanwhile, and so would the heartbeat, which runs the
+     * clean-up of connections the container never reports.
      */
     public void end(Runnable leave) {
         synchronized (this) {

@@ -77,7 +77,7 @@ final class LocalRoom {
 
     /**
      * Completes a join with the layer's snapshot: queues the welcome, members, history, then what was
-     * held back. Nothing is sent here: the connection's owner flushes once the join has finished (see
+     * held back. Nothing is sent here: the opening thread sends once the join has finished (see
      * {@link Registry#joinRoom}).
      */
     synchronized void joined(Connection c, RoomJoin join) {

@@ -92,10 +92,10 @@ public final class Registry implements LayerListener {
      *
      * <p>Nothing happens for a connection that has {@link Connection#end ended}.
      *
-     * <p>The join only queues; the caller then {@link Connection#flush flushes}. Why: a write can stop its
-     * thread for good (Tyrus in Payara, writing from {@code onOpen} to a client that has gone, deadlocks
-     * with the connection's reader), and a join that never finished could never be undone; once it has
-     * finished, the connection can still be closed and cleaned up like any other.
+     * <p>The join only queues; the opening thread then sends ({@link Connection#startSending}). Why: a
+     * write can stop its thread for good (Tyrus in Payara, writing from {@code onOpen} to a client that
+     * has gone, deadlocks with the connection's reader), and a join that never finished could never be
+     * undone; once it has finished, the connection can still be closed and cleaned up like any other.
      *
      * @throws LayerUnavailable if the shared state cannot be reached; the connection is then in no room
      */

@@ -50,7 +50,10 @@ public final class OpeningPing {
         return new OpeningPing(scheduler, timeoutMillis, WebSocketImplementation.of(container) != WebSocketImplementation.TOMCAT);
     }
 
-    /** Pings the newly opened (registered and joined) connection now, if needed, and schedules what follows. */
+    /**
+     * Queues the first ping to the newly opened (registered and joined) connection, if needed, and
+     * schedules what follows; the ping goes out once the connection starts sending.
+     */
     public void watch(Connection c) {
         if (needed) {
             ping(c, 1);

@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * only queues, so a room can queue a message to all its members under its lock; {@link #flush}
  * starts sending if no send is in flight, and is called with no lock held (a container may close the
  * session from inside a failed send, on the sending thread, and run the endpoint's clean-up, which
- * takes the hub's locks). The completion of each send starts the next.
+ * takes the hub's locks). The completion of each send starts the next. Nothing at all is sent until
+ * the thread opening the connection calls {@link #startSending} (see there).
  *
  * <p>When a reader stops reading, its queue grows. Past {@code limitBytes} the connection is a slow
  * consumer: its queue is dropped and it is closed with 1008 "slow consumer", so it costs the others

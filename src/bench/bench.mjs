@@ -3,8 +3,8 @@
 //
 // For each repeat, for each server (wschat, then the Node `ws` yardstick, one at a time): start it
 // (timing spawn to first accepted connection), warm it up with a short fan-out and a few direct
-// messages, run the join storm, rehearse it (not counted) and run it again, rehearse the traffic
-// workloads and run them, stop it; then, on a fresh server each,
+// messages, run the join storm, rehearse it (not counted) and run it again, then once on /echo,
+// rehearse the traffic workloads and run them, stop it; then, on a fresh server each,
 // the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
 // end, the table on stderr; both also under target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -205,6 +205,8 @@ async function main() {
             await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
             await rehearseStorm(server);
             await measure(server, `${kind} storm again`, () => joinStorm(server, o, { label: `storm-${o.storm}-again`, connections: o.storm }), repeat);
+            // The same on /echo, where the server sends nothing: what the container's handshakes cost alone.
+            await measure(server, `${kind} echo storm`, () => joinStorm(server, o, { label: `storm-${o.storm}-echo`, connections: o.storm, echo: true }), repeat);
           }
           if (['fanout', 'rooms', 'pairs'].some(wants)) await rehearse(server);
           if (wants('fanout')) {

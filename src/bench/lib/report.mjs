@@ -16,7 +16,7 @@ const FIGURES = {
     ['server_rss_kib', 'server RSS MiB', 1, (v) => v / 1024],
   ],
   storm: [
-    ['ready_s', 'all welcomed, s', 2],
+    ['ready_s', 'all welcomed (on /echo: open), s', 2],
     ['frames_per_connection', 'frames received per conn.', 1],
     ['bytes_per_connection', 'KiB received per conn.', 1, (v) => v / 1024],
     ['server_cpu_ms_per_connection', 'server CPU ms/conn.', 2],

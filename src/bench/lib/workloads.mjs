@@ -313,9 +313,11 @@ export function pairTraffic(server, o, { label, pairs, messages, window }) {
 /**
  * Join storm: `connections` open into one room at once (`conc` handshakes in flight). ready_s: from
  * the first handshake until every welcome arrived; frames and bytes: everything the clients received
- * until the room fell quiet (1 s without a frame), i.e. what presence costs.
+ * until the room fell quiet (1 s without a frame), i.e. what presence costs. With `echo`, they open on
+ * /echo instead, where the server sends nothing: ready_s is then until every handshake completed, the
+ * container's own share of a storm.
  */
-export async function joinStorm(server, o, { label, connections }) {
+export async function joinStorm(server, o, { label, connections, echo = false }) {
   const run = nextRun();
   const events = new ConnectionEvents();
   const present = new Uint8Array(connections);
@@ -343,12 +345,16 @@ export async function joinStorm(server, o, { label, connections }) {
   const rss0 = rssKiB(server.pid);
   const client0 = process.cpuUsage();
   const opened = await openMany(connections, {
-    conc: o.conc, origin: origin(server), protocols: offer(server, o), onMessage, deadline, events,
-    urlOf: (i) => wsUrl(server, `/ws/chat/${label}-${run}?name=s${i}`),
+    conc: o.conc, origin: origin(server), protocols: echo ? undefined : offer(server, o), onMessage, deadline, events,
+    urlOf: (i) => wsUrl(server, echo ? '/echo' : `/ws/chat/${label}-${run}?name=s${i}`),
   });
   const openedAt = performance.now();
   const openCount = opened.socks.filter(Boolean).length;
   target = openCount;
+  if (echo) {
+    nPresent = openCount;
+    allPresentAt = openedAt;
+  }
   if (nPresent === target && allPresentAt === null) allPresentAt = lastFrameAt;
   await until(() => nPresent >= openCount, deadline);
   await quiet(() => lastFrameAt, 1000, Math.max(0, deadline - Date.now()));

@@ -27,7 +27,9 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -48,6 +50,9 @@ import java.util.logging.Logger;
  * web applications, or a test's two Tyrus servers) each have their own.
  */
 public final class ChatRuntime implements AutoCloseable {
+
+    /** At most this many connections close at once; see {@link #closerPool()}. */
+    static final int MAX_CLOSERS = 16;
 
     static final CloseReason GOING_AWAY =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
@@ -91,7 +96,7 @@ public final class ChatRuntime implements AutoCloseable {
         this.registry = new Registry(layer, settings.outboxBytes(), settings.presenceListLimit(), scheduler);
         this.messenger = new Messenger(layer, registry, Clock.systemUTC());
         layer.start(registry);
-        this.closer = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "closer-"));
+        this.closer = closerPool();
         this.control = Executors.newFixedThreadPool(2, daemonThreads(THREAD_PREFIX + "ping-"));
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.originPolicy = new OriginPolicy(settings.allowedOrigins(), settings.allowMissingOrigin());
@@ -266,6 +271,21 @@ public final class ChatRuntime implements AutoCloseable {
         if (registry.connectionCount() > 0) {
             LOG.warning(registry.connectionCount() + " connections did not finish closing in time");
         }
+    }
+
+    /**
+     * The threads that close connections (the hub never closes on a delivering thread). A close can
+     * wait: for a send in flight to a client that does not read (on Tomcat at most the blocking-send
+     * time-out, {@code wschat.pongTimeoutMillis}, for a close with 1000), and on Payara for good, when
+     * Grizzly and Tyrus deadlock on the connection (the README's Containers table). A close that waits
+     * must not hold up the next, so each close finds a thread of its own while fewer than
+     * {@value #MAX_CLOSERS} exist; a thread left idle for a minute ends.
+     */
+    static ExecutorService closerPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CLOSERS, MAX_CLOSERS, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), daemonThreads(THREAD_PREFIX + "closer-"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -1,5 +1,6 @@
 package io.wschat;
 
+import io.wschat.tomcat.ConnectorThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,8 +92,8 @@ public final class DevServer implements AutoCloseable {
      * queued behind those closes, until the blocking-send timeout (Tomcat's bug 66508 describes the
      * close handling). So on Java 21 and later the threads are virtual, never all taken; before, the
      * connector gets {@link ConnectorThreads} (returned, to be stopped with Tomcat): reserve threads for
-     * completions, and a pool that grows past 24 threads only when they are all stuck. That executor
-     * is the run command's own; a stock Tomcat's {@code server.xml} has no way to name it.
+     * completions, and a pool that grows past 24 threads only when they are all stuck (a stock
+     * Tomcat on Java 17 names the same executor in its {@code server.xml}).
      */
     static ConnectorThreads configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");
@@ -103,6 +104,11 @@ public final class DevServer implements AutoCloseable {
             return null;
         }
         ConnectorThreads threads = new ConnectorThreads("http-nio");
+        try {
+            threads.start();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
         connector.getProtocolHandler().setExecutor(threads);
         return threads;
     }
@@ -189,7 +195,7 @@ public final class DevServer implements AutoCloseable {
             tomcat.destroy();
         } finally {
             if (threads != null) {
-                threads.shutdown();
+                threads.stop();
             }
             ExpandWar.delete(base.toFile());
         }
@@ -299,5 +305,10 @@ public final class DevServer implements AutoCloseable {
     /** The WAR that {@code mvn package} built (failsafe passes its path). */
     public static Path builtWar() {
         return Path.of(System.getProperty("wschat.war", "target/wschat.war"));
+    }
+
+    /** The jar {@code mvn package} makes beside the WAR for a stock Tomcat's {@code lib/}: its connector threads on Java 17. */
+    public static Path builtTomcatLib() {
+        return builtWar().resolveSibling("wschat-tomcat-lib.jar");
     }
 }

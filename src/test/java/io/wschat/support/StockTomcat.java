@@ -1,5 +1,6 @@
 package io.wschat.support;
 
+import io.wschat.DevServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,13 +64,21 @@ public final class StockTomcat extends ProcessChatServer {
             if (!connector.find()) {
                 throw new IllegalStateException("conf/server.xml has not the stock connector any more: update StockTomcat");
             }
-            // The README's connector (no connection cap, 512-byte socket buffers, virtual threads on Java
-            // 21+; Tomcat runs on this JVM's Java); loopback only here.
-            String virtualThreads = Runtime.version().feature() >= 21 ? " useVirtualThreads=\"true\"" : "";
-            xml = xml.substring(0, connector.start())
+            // The README's connector (no connection cap, 512-byte socket buffers; Tomcat runs on this
+            // JVM's Java): on Java 21+ with virtual threads, before with wschat's connector threads from
+            // the jar in lib/; loopback only here.
+            String executor = "";
+            String threads = " useVirtualThreads=\"true\"";
+            if (Runtime.version().feature() < 21) {
+                Files.createDirectories(base.resolve("lib"));
+                Files.copy(DevServer.builtTomcatLib(), base.resolve("lib/wschat-tomcat-lib.jar"));
+                executor = "<Executor className=\"io.wschat.tomcat.ConnectorThreads\" name=\"wschat\" />\n    ";
+                threads = " executor=\"wschat\"";
+            }
+            xml = xml.substring(0, connector.start()) + executor
                     + ("<Connector port=\"%d\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\""
                     + " redirectPort=\"8443\"\n               maxConnections=\"-1\" socket.appReadBufSize=\"512\""
-                    + " socket.appWriteBufSize=\"512\"%s />").formatted(port, virtualThreads)
+                    + " socket.appWriteBufSize=\"512\"%s />").formatted(port, threads)
                     + xml.substring(connector.end());
             xml = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\""); // no shutdown port: stopped by signal
             Files.writeString(serverXml, xml);

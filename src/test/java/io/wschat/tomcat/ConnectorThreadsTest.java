@@ -1,4 +1,4 @@
-package io.wschat;
+package io.wschat.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.catalina.LifecycleException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,10 @@ class ConnectorThreadsTest {
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
-    void stop() {
+    void stop() throws LifecycleException {
         release.countDown();
         if (threads != null) {
-            threads.shutdown();
+            threads.stop();
         }
         if (pool != null) {
             pool.shutdownNow();
@@ -40,6 +41,7 @@ class ConnectorThreadsTest {
     @Test
     void aCompletionRunsWhileEveryThreadOfThePoolWaitsForIt() throws Exception {
         threads = new ConnectorThreads("full");
+        threads.start();
         CountDownLatch completed = new CountDownLatch(1);
         CountDownLatch waiting = new CountDownLatch(EAGER);
         CountDownLatch released = new CountDownLatch(EAGER);
@@ -64,6 +66,7 @@ class ConnectorThreadsTest {
     @Test
     void whileThePoolHasAThreadToSpareACompletionRunsThere() throws Exception {
         threads = new ConnectorThreads("spare");
+        threads.start();
         CompletableFuture<String> ranOn = new CompletableFuture<>();
         threads.execute(() -> ranOn.complete(Thread.currentThread().getName()));
         assertTrue(ranOn.get(10, TimeUnit.SECONDS).startsWith("spare-exec-"), "ran on " + ranOn.get());

@@ -1,17 +1,21 @@
-package io.wschat;
+package io.wschat.tomcat;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apache.catalina.Executor;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.util.LifecycleBase;
 import org.apache.tomcat.util.net.SocketProcessorBase;
 import org.apache.tomcat.util.threads.TaskQueue;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
 /**
- * The run command's connector threads where there are no virtual threads (Java 17): a pool of at
+ * Connector threads for Tomcat where there are no virtual threads (Java 17): a pool of at
  * most 200 threads that grows as Tomcat's own does only up to {@value #EAGER_THREADS}, and two
  * reserve threads for what is not a socket event (above all a WebSocket send's completion) while the
  * pool has no thread to give it.
@@ -32,39 +36,83 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  * {@value #EAGER_THREADS} the pool grows only when it is stuck, not busy: when tasks wait and no
  * thread has taken one for {@value #PATIENCE_MILLIS} ms (threads blocked in writes to clients that
  * do not read, or on a slow Redis), the next task handed to it gets a thread of its own.
+ *
+ * <p>The run command gives it to its connector (on Java 17). A stock Tomcat on Java 17 names it in
+ * {@code conf/server.xml}, from the jar {@code mvn package} makes for Tomcat's {@code lib/}
+ * ({@code target/wschat-tomcat-lib.jar}; the README's "Deploying to a stock Tomcat 10.1", step 4):
+ * {@code <Executor className="io.wschat.tomcat.ConnectorThreads" name="wschat"/>} in the
+ * {@code Service}, and {@code executor="wschat"} on the connector, which its service then starts and
+ * stops with it. It runs in Tomcat's own class loader and uses nothing of the web application.
  */
-final class ConnectorThreads implements Executor {
+public final class ConnectorThreads extends LifecycleBase implements Executor {
 
     static final int EAGER_THREADS = 24;
     static final int MAX_THREADS = 200;
     static final long PATIENCE_MILLIS = 100;
 
-    private final Pool pool;
-    private final ExecutorService reserve;
+    private String name = "wschat";
+    private volatile Pool pool;
+    private volatile ExecutorService reserve;
 
-    ConnectorThreads(String name) {
-        pool = new Pool(name);
-        java.util.concurrent.ThreadPoolExecutor reserveThreads = new java.util.concurrent.ThreadPoolExecutor(2, 2,
-                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new TaskThreadFactory(name + "-reserve-", true, Thread.NORM_PRIORITY));
-        reserveThreads.allowCoreThreadTimeOut(true); // made when first needed, gone a minute after
-        reserve = reserveThreads;
+    /** For {@code server.xml}, which then sets the {@link #setName name}. */
+    public ConnectorThreads() {
+    }
+
+    /** Threads named {@code name-exec-N} and {@code name-reserve-N}, made once it is started. */
+    public ConnectorThreads(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /** The name a connector's {@code executor} attribute gives; also the start of its threads' names. */
+    public void setName(String name) {
+        this.name = name;
     }
 
     @Override
     public void execute(Runnable task) {
+        Pool p = pool;
+        if (p == null) {
+            throw new RejectedExecutionException(name + " is not running");
+        }
         // Fewer tasks than the eager limit: a thread of the pool is free, or the pool makes one.
-        if (task instanceof SocketProcessorBase || pool.getSubmittedCount() < EAGER_THREADS) {
-            pool.execute(task);
+        if (task instanceof SocketProcessorBase || p.getSubmittedCount() < EAGER_THREADS) {
+            p.execute(task);
         } else {
             reserve.execute(task);
         }
     }
 
-    /** Stops both; Tomcat leaves an executor it did not make to whoever made it. */
-    void shutdown() {
-        pool.shutdownNow();
+    @Override
+    protected void initInternal() {
+    }
+
+    @Override
+    protected void startInternal() throws LifecycleException {
+        java.util.concurrent.ThreadPoolExecutor reserveThreads = new java.util.concurrent.ThreadPoolExecutor(2, 2,
+                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new TaskThreadFactory(name + "-reserve-", true, Thread.NORM_PRIORITY));
+        reserveThreads.allowCoreThreadTimeOut(true); // made when first needed, gone a minute after
+        reserve = reserveThreads;
+        pool = new Pool(name);
+        setState(LifecycleState.STARTING);
+    }
+
+    @Override
+    protected void stopInternal() throws LifecycleException {
+        setState(LifecycleState.STOPPING);
+        Pool p = pool;
+        pool = null;
+        p.shutdownNow();
         reserve.shutdownNow();
+    }
+
+    @Override
+    protected void destroyInternal() {
     }
 
     /** Tomcat's pool, on a {@link PatientQueue}; its size read without its lock, as its task queue reads it. */

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Presence in a large room: while the room has at most {@code listLimit} members, each join, leave
  * and rename is sent to every member. Above it, sending each change to every member would make a
- * storm of n joins cost n² frames; members are sent instead, at most every {@value #COUNT_INTERVAL_MILLIS}
- * ms, the member count ({@code presence.count}), and joiners get the first {@code listLimit} names.
+ * storm of n joins cost n² frames; members are sent instead the member count ({@code presence.count}),
+ * coalesced ({@link #countInterval}), and joiners get the first {@code listLimit} names.
  *
  * <p>Every change holds this room's monitor, so what a member is sent comes in the order the layer
  * delivered. Holding it is cheap: under it frames are only queued to each member's {@link Outbox};
@@ -52,6 +52,9 @@ final class LocalRoom {
 
     /** How often, at most, members of a room larger than its list limit are sent its member count. */
     static final long COUNT_INTERVAL_MILLIS = 500;
+
+    /** The most member counts a room sends its members here in a second, however many they are. */
+    static final int COUNT_FRAMES_PER_SECOND = 1000;
 
     private final String name;
     private final long heldLimitBytes;
@@ -174,7 +177,7 @@ final class LocalRoom {
             if (!countDue) {
                 countDue = true;
                 try {
-                    scheduler.schedule(this::sendCount, COUNT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                    scheduler.schedule(this::sendCount, countInterval(members.size()), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     countDue = false; // shutting down
                 }
@@ -183,6 +186,17 @@ final class LocalRoom {
         }
         queueVersioned(frame, change.version());
         return true;
+    }
+
+    /**
+     * How long a change waits to be sent as a member count, in ms: {@value #COUNT_INTERVAL_MILLIS}, or
+     * longer in a room with more members here than {@value #COUNT_FRAMES_PER_SECOND} a second can
+     * reach that often (2 s at 2,000, 10 s at 10,000). A fixed interval would send a room of n members
+     * n counts per interval for as long as people come and go, and a storm of n joins, which lasts
+     * longer the larger n is, would again cost on the order of n² frames.
+     */
+    static long countInterval(int members) {
+        return Math.max(COUNT_INTERVAL_MILLIS, members * 1000L / COUNT_FRAMES_PER_SECOND);
     }
 
     /**

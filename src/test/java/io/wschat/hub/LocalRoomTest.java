@@ -8,8 +8,12 @@ import io.wschat.protocol.PresenceChange;
 import io.wschat.support.Await;
 import io.wschat.support.Json;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +58,44 @@ class LocalRoomTest {
         List<Integer> counts = first.written.stream().map(Json::parse).filter(j -> j.is("presence.count"))
                 .map(j -> j.integer("count")).toList();
         assertEquals(List.of(4), counts, "the count as of the newest change: " + first.written);
+    }
+
+    @Test
+    void theMoreMembersARoomHasHereTheLessOftenTheyAreSentItsCount() {
+        assertEquals(List.of(LocalRoom.COUNT_INTERVAL_MILLIS), countDelaysWith(3), "a few members: the usual interval");
+        assertEquals(List.of(1_500L), countDelaysWith(1_500), "1,500 members: 1,000 counts a second at most");
+    }
+
+    /** The delays a room of {@code n} members here schedules its coalesced count with, after one more joins. */
+    private static List<Long> countDelaysWith(int n) {
+        RecordingScheduler recording = new RecordingScheduler();
+        try {
+            LocalRoom big = new LocalRoom("big", 1 << 20, 2, recording);
+            for (int i = 1; i <= n; i++) {
+                Connection c = connection("m" + i, new OutboxTest.FakeTransport());
+                big.addJoining(c);
+                big.joined(c, snapshot("m" + i, i, i));
+            }
+            PresenceChange late = PresenceChange.joined("big", "late", n + 1, n + 1);
+            big.presence(late, Frames.presence(late));
+            return List.copyOf(recording.delaysMillis);
+        } finally {
+            recording.shutdownNow();
+        }
+    }
+
+    /** A scheduler that notes the delay of everything scheduled on it. */
+    private static final class RecordingScheduler extends ScheduledThreadPoolExecutor {
+        final List<Long> delaysMillis = new CopyOnWriteArrayList<>();
+
+        RecordingScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            delaysMillis.add(unit.toMillis(delay));
+            return super.schedule(task, delay, unit);
+        }
     }
 }

@@ -32,7 +32,7 @@ public final class DevServer implements AutoCloseable {
     private final Tomcat tomcat;
     private final int port;
     private final Path base;
-    private final ConnectorThreads threads; // null on Java 21+ (virtual threads)
+    private final ConnectorThreads threads;
 
     private DevServer(Tomcat tomcat, int port, Path base, ConnectorThreads threads) {
         this.tomcat = tomcat;
@@ -90,19 +90,16 @@ public final class DevServer implements AutoCloseable {
      * connector's executor; with one pool of 200 platform threads, a burst of closes in a large room
      * (each connection just sent a presence count) occupies every thread waiting for completions
      * queued behind those closes, until the blocking-send timeout (Tomcat's bug 66508 describes the
-     * close handling). So on Java 21 and later the threads are virtual, never all taken; before, the
-     * connector gets {@link ConnectorThreads} (returned, to be stopped with Tomcat): reserve threads for
-     * completions, and a pool that grows past 24 threads only when they are all stuck (a stock
-     * Tomcat on Java 17 names the same executor in its {@code server.xml}).
+     * close handling). So the connector gets {@link ConnectorThreads} (returned, to be stopped with
+     * Tomcat): reserve threads for completions, and a pool that grows past 24 threads only when they
+     * are all stuck; a stock Tomcat names the same executor in its {@code server.xml}. Virtual threads
+     * (Java 21+) are never all taken either, but cost more memory per connection (see the README's
+     * "Deploying to a stock Tomcat 10.1").
      */
     static ConnectorThreads configure(Connector connector) {
         connector.setProperty("socket.appReadBufSize", "512");
         connector.setProperty("socket.appWriteBufSize", "512");
         connector.setProperty("maxConnections", "-1");
-        if (Runtime.version().feature() >= 21) {
-            connector.setProperty("useVirtualThreads", "true");
-            return null;
-        }
         ConnectorThreads threads = new ConnectorThreads("http-nio");
         try {
             threads.start();
@@ -194,10 +191,11 @@ public final class DevServer implements AutoCloseable {
             tomcat.stop();
             tomcat.destroy();
         } finally {
-            if (threads != null) {
+            try {
                 threads.stop();
+            } finally {
+                ExpandWar.delete(base.toFile());
             }
-            ExpandWar.delete(base.toFile());
         }
     }
 
@@ -215,7 +213,7 @@ public final class DevServer implements AutoCloseable {
     /**
      * The run command's server's environment, beyond the launcher's: glibc's malloc keeps an arena per
      * thread that allocates (up to eight per core), and a burst of handshakes keeps dozens of threads
-     * busy (Tomcat's own pool grows by some 70, the run command's on Java 17 to 24); two arenas keep the
+     * busy (Tomcat's own pool grows by some 70, the run command's to 24); two arenas keep the
      * native memory they hold from growing with them.
      */
     static final Map<String, String> SERVER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
@@ -307,7 +305,7 @@ public final class DevServer implements AutoCloseable {
         return Path.of(System.getProperty("wschat.war", "target/wschat.war"));
     }
 
-    /** The jar {@code mvn package} makes beside the WAR for a stock Tomcat's {@code lib/}: its connector threads on Java 17. */
+    /** The jar {@code mvn package} makes beside the WAR for a stock Tomcat's {@code lib/}: its connector threads. */
     public static Path builtTomcatLib() {
         return builtWar().resolveSibling("wschat-tomcat-lib.jar");
     }

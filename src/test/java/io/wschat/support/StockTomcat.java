@@ -64,21 +64,15 @@ public final class StockTomcat extends ProcessChatServer {
             if (!connector.find()) {
                 throw new IllegalStateException("conf/server.xml has not the stock connector any more: update StockTomcat");
             }
-            // The README's connector (no connection cap, 512-byte socket buffers; Tomcat runs on this
-            // JVM's Java): on Java 21+ with virtual threads, before with wschat's connector threads from
-            // the jar in lib/; loopback only here.
-            String executor = "";
-            String threads = " useVirtualThreads=\"true\"";
-            if (Runtime.version().feature() < 21) {
-                Files.createDirectories(base.resolve("lib"));
-                Files.copy(DevServer.builtTomcatLib(), base.resolve("lib/wschat-tomcat-lib.jar"));
-                executor = "<Executor className=\"io.wschat.tomcat.ConnectorThreads\" name=\"wschat\" />\n    ";
-                threads = " executor=\"wschat\"";
-            }
-            xml = xml.substring(0, connector.start()) + executor
+            // The README's connector (no connection cap, 512-byte socket buffers, wschat's connector
+            // threads from the jar in lib/); loopback only here.
+            Files.createDirectories(base.resolve("lib"));
+            Files.copy(DevServer.builtTomcatLib(), base.resolve("lib/wschat-tomcat-lib.jar"));
+            xml = xml.substring(0, connector.start())
+                    + "<Executor className=\"io.wschat.tomcat.ConnectorThreads\" name=\"wschat\" />\n    "
                     + ("<Connector port=\"%d\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\""
                     + " redirectPort=\"8443\"\n               maxConnections=\"-1\" socket.appReadBufSize=\"512\""
-                    + " socket.appWriteBufSize=\"512\"%s />").formatted(port, threads)
+                    + " socket.appWriteBufSize=\"512\" executor=\"wschat\" />").formatted(port)
                     + xml.substring(connector.end());
             xml = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\""); // no shutdown port: stopped by signal
             Files.writeString(serverXml, xml);

@@ -15,7 +15,7 @@ import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
 /**
- * Connector threads for Tomcat where there are no virtual threads (Java 17): a pool of at
+ * Connector threads for Tomcat: a pool of at
  * most 200 threads that grows as Tomcat's own does only up to {@value #EAGER_THREADS}, and two
  * reserve threads for what is not a socket event (above all a WebSocket send's completion) while the
  * pool has no thread to give it.
@@ -37,7 +37,7 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  * thread has taken one for {@value #PATIENCE_MILLIS} ms (threads blocked in writes to clients that
  * do not read, or on a slow Redis), the next task handed to it gets a thread of its own.
  *
- * <p>The run command gives it to its connector (on Java 17). A stock Tomcat on Java 17 names it in
+ * <p>The run command gives it to its connector. A stock Tomcat names it in
  * {@code conf/server.xml}, from the jar {@code mvn package} makes for Tomcat's {@code lib/}
  * ({@code target/wschat-tomcat-lib.jar}; the README's "Deploying to a stock Tomcat 10.1", step 4):
  * {@code <Executor className="io.wschat.tomcat.ConnectorThreads" name="wschat"/>} in the

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The run command's connector threads on Java 17: what Tomcat hands them besides socket events (a
- * WebSocket send's completion) runs on the pool while it has a thread to spare, and on a reserve
- * thread when every thread is taken, as when they answer closes that each wait for such a completion;
- * the pool grows as Tomcat's does up to its eager limit, and past it only when it is stuck.
+ * wschat's connector threads for Tomcat (the run command's and a stock Tomcat's): what Tomcat hands
+ * them besides socket events (a WebSocket send's completion) runs on the pool while it has a thread
+ * to spare, and on a reserve thread when every thread is taken, as when they answer closes that each
+ * wait for such a completion; the pool grows as Tomcat's does up to its eager limit, and past it only
+ * when it is stuck.
  */
 class ConnectorThreadsTest {
 

@@ -215,10 +215,14 @@ public final class ChatRuntime implements AutoCloseable {
         openingPing.watch(c);
     }
 
-    /** Unregisters the connection and gives its slot back. */
+    /**
+     * Gives the connection's slot back and unregisters it, in that order: once {@code /health} counts
+     * a connection gone, its slot is free (a client that saw the count drop and reconnected at once
+     * was refused 429 for a slot not yet given back).
+     */
     public void disconnect(Connection c) {
-        registry.unregister(c);
         limits.release(c.clientAddress());
+        registry.unregister(c);
     }
 
     /**

@@ -205,7 +205,7 @@ async function main() {
             await measure(server, `${kind} storm`, () => joinStorm(server, o, { label: `storm-${o.storm}`, connections: o.storm }), repeat);
             await rehearseStorm(server);
             await measure(server, `${kind} storm again`, () => joinStorm(server, o, { label: `storm-${o.storm}-again`, connections: o.storm }), repeat);
-            // The same on /echo, where the server sends nothing: what the container's handshakes cost alone.
+            // The same on /echo, where the server joins and sends nothing: what the handshakes cost without a room.
             await measure(server, `${kind} echo storm`, () => joinStorm(server, o, { label: `storm-${o.storm}-echo`, connections: o.storm, echo: true }), repeat);
           }
           if (['fanout', 'rooms', 'pairs'].some(wants)) await rehearse(server);

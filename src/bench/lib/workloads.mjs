@@ -314,8 +314,8 @@ export function pairTraffic(server, o, { label, pairs, messages, window }) {
  * Join storm: `connections` open into one room at once (`conc` handshakes in flight). ready_s: from
  * the first handshake until every welcome arrived; frames and bytes: everything the clients received
  * until the room fell quiet (1 s without a frame), i.e. what presence costs. With `echo`, they open on
- * /echo instead, where the server sends nothing: ready_s is then until every handshake completed, the
- * container's own share of a storm.
+ * /echo instead, where the server joins and sends nothing: ready_s is then until every handshake
+ * completed, what the handshakes cost without a room.
  */
 export async function joinStorm(server, o, { label, connections, echo = false }) {
   const run = nextRun();

@@ -78,6 +78,7 @@ public final class RawWebSocket implements AutoCloseable {
      * {@code Origin} given here replaces the default.
      */
     public static RawWebSocket connectFrom(String localAddress, URI uri, String... headers) {
+        long start = System.nanoTime();
         Socket socket = new Socket();
         try {
             if (localAddress != null) {
@@ -118,7 +119,9 @@ public final class RawWebSocket implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new AssertionError("handshake with " + uri + " failed", e);
+            // The cause and the time in the message: a CI log may show only this line.
+            throw new AssertionError("handshake with " + uri + " failed after "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms: " + e, e);
         }
     }
 

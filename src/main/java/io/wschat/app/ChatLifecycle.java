@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * Starts the web application's chat runtime with it (as a {@code ServletContext} attribute, serving
- * the application's WebSocket endpoints) and stops it, closing every client with 1001, when it stops.
+ * the application's WebSocket endpoints) and stops it when it stops: a drain first (1012), then 1001
+ * for any client left.
  */
 @WebListener
 public class ChatLifecycle implements ServletContextListener {
@@ -30,6 +31,10 @@ public class ChatLifecycle implements ServletContextListener {
         context.setAttribute(ChatRuntime.ATTRIBUTE, runtime);
         LOG.info("wschat started at context path '" + context.getContextPath() + "' with " + settings
                 + "; JSON-P " + jsonProvider());
+        if (runtime.tokens() != null) {
+            // Which keys were read, by what they accept: the settings print no secret or key.
+            LOG.info("wschat accepts tokens signed with " + runtime.tokens().algorithms());
+        }
     }
 
     /**

@@ -36,9 +36,10 @@ import java.util.logging.Logger;
 
 /**
  * Everything one running chat server holds: settings, the registry, the channel layer, the
- * messenger, the handshake and connection limits, and every thread the application starts (the
- * closers, the pinger and the one scheduler, which drives the heartbeat, token expiry, the drain and
- * the coalesced member counts of large rooms).
+ * messenger, the handshake and connection limits, and the threads the application starts: the
+ * closers, the two ping threads and the one scheduler, which drives the heartbeat, the opening pings'
+ * checks, token expiry, the drain and the coalesced member counts of large rooms. (The Redis layer
+ * starts and stops threads of its own, and Lettuce's.)
  *
  * <p>Each web application has its own runtime: {@link ChatLifecycle} starts it, stores it as the
  * {@link #ATTRIBUTE} of its {@code ServletContext} (where servlets and filters find it) and serves it
@@ -227,7 +228,7 @@ public final class ChatRuntime implements AutoCloseable {
 
     /**
      * Drains (closes every client with 1012 over {@code wschat.drainSeconds}, unless a drain already
-     * ran), closes whatever is left with 1001 "going away", waits a bounded time, and stops every thread.
+     * ran), closes whatever is left with 1001 "server shutting down", waits a bounded time, and stops every thread.
      */
     @Override
     public void close() {

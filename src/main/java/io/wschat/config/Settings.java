@@ -172,10 +172,6 @@ public record Settings(
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     }
 
-    public static Settings defaults() {
-        return from(key -> null);
-    }
-
     /** Builds settings from system properties, environment and a fallback (web.xml context-params). */
     public static Settings from(Function<String, String> contextParams) {
         Function<String, String> lookup = key -> first(

@@ -70,9 +70,10 @@ public abstract class ConnectionEndpoint {
 
     /**
      * Opens the connection: call in {@code @OnOpen}, once the fields {@link #join()} uses are set.
-     * Returns false when it was refused (invalid or forbidden identity: 1008, or in {@code token} mode
-     * a room the token does not allow: 4403; connection limit: 1013; a draining server: 1012); the
-     * session is then being closed and the endpoint must do nothing more.
+     * Returns false when it was refused (an invalid room or user name, or a forbidden identity: 1008, or
+     * in {@code token} mode a room the token does not allow: 4403; connection limit: 1013; a draining
+     * server: 1012; another handshake's data: 1011); the session is then being closed and the endpoint
+     * must do nothing more.
      *
      * <p>Nothing is written to the connection, by any thread, until {@link #join()} has finished and the
      * opening pings are scheduled; then this thread sends what was queued (a room's welcome), see
@@ -103,7 +104,7 @@ public abstract class ConnectionEndpoint {
             close(session, SCOPE_MISMATCH);
             return false;
         }
-        // No buffer sizes are raised here: the container's (512 bytes in web.xml) are allocated for every
+        // No buffer sizes are raised here: the container's (512 characters in web.xml) are allocated for every
         // connection at open, whatever it will send; messages larger than that arrive in parts (onTextPart).
         // A blocked ping or close to a peer that stopped reading gives up when its pong would be overdue.
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.pongTimeoutMillis());
@@ -149,11 +150,6 @@ public abstract class ConnectionEndpoint {
                 clientId));
     }
 
-    /** Refuses a connection that cannot be served (an invalid or forbidden name) with 1008. */
-    protected static void refuse(Session session, String reason) {
-        close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, reason));
-    }
-
     /** {@code /ws/chat/{room}} for both the endpoint and its {@code WithSlash} twin. */
     static String pathTemplate(Class<?> endpointClass) {
         String path = endpointClass.getAnnotation(ServerEndpoint.class).value();
@@ -170,7 +166,7 @@ public abstract class ConnectionEndpoint {
 
     /**
      * A text message or a part of one. The container buffers each connection's messages in a small
-     * buffer it allocates up front (512 bytes here, see web.xml), so a larger message comes in parts; only
+     * buffer it allocates up front (512 characters here, see web.xml), so a larger message comes in parts; only
      * those are assembled, into a buffer that lives as long as the message, and a message growing past
      * {@code wschat.maxMessageBytes} is closed with 1009 as soon as it does.
      */

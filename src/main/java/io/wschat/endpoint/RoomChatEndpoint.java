@@ -44,12 +44,10 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
 
     @OnOpen
     public void onOpen(Session session, @PathParam("room") String room) {
-        if (!Names.isValid(room)) {
-            refuse(session, "invalid room name");
-            return;
+        this.room = room; // for join(), which open() calls
+        if (!open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
+            this.room = null; // refused: in no room
         }
-        this.room = room;
-        open(session, (mode, scope) -> Identity.forRoom(mode, scope, room));
     }
 
     @Override

@@ -320,10 +320,6 @@ final class LocalRoom {
         return out;
     }
 
-    synchronized String epoch() {
-        return epoch;
-    }
-
     /** The connections here now, to flush once the lock is released. */
     private Connection[] receivers() {
         return members.keySet().toArray(new Connection[0]);

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * answers a ping at once (browsers and WebSocket libraries do so by themselves), so a connection that
  * does not answer is gone, whatever the container.
  *
- * <p>One ping is not enough: it is sent from {@code onOpen}, inside that window, and a client that
+ * <p>One ping is not enough: it is queued in {@code onOpen} and written by a ping thread right after,
+ * inside that window, and a client that
  * leaves at once (reads its welcome, answers the ping, closes) can have its pong handled and its end
  * dropped. The second ping goes out a pong timeout later, long after the window, to a socket whose end
  * has already been lost, so it goes unanswered.

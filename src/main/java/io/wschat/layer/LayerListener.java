@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public interface LayerListener {
 
-    /** A stored room message (or, when the store was unreachable, one said on this server only). */
+    /** A stored room message. */
     void roomMessage(ChatMessage message);
 
     void presenceChanged(PresenceChange change);
@@ -24,8 +24,9 @@ public interface LayerListener {
     void broadcast(String text);
 
     /**
-     * The room's state as the shared store has it now, after this server lost touch with it: the hub
-     * brings its members up to date (new epoch, member list) from here on.
+     * The room's state as the shared store has it now, after this server lost touch with it or the
+     * room's stream started over: the hub brings its members up to date (new epoch, member list) from
+     * here on.
      */
     void roomResynced(String room, RoomJoin state);
 

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * Who is in one room, for the in-memory layer (the Redis layer keeps the same in Redis, with the same
- * rules, in {@code presence.lua}): names in joining order, each held by one person through one or
+ * rules, in {@code common.lua} and the join, leave and rename scripts): names in joining order, each held by one person through one or
  * more connections, and a version counting the changes.
  *
  * <p>Not thread-safe: the layer calls it under the room's lock.

@@ -21,7 +21,7 @@ public interface Metrics {
         TOTAL_LIMIT,
         /** 1013: the limit was reached between the handshake check and the connection opening. */
         CONNECTION_LIMIT,
-        /** 1008: no identity (invalid name, not signed in, someone else's username). */
+        /** 1008: an invalid room or user name, not signed in, or someone else's username. */
         IDENTITY,
         /** 4403: a room the sign-in token does not allow. */
         ROOM_NOT_ALLOWED

@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * what is already queued to the client ({@link Connection#close}). A drain runs once; a drained
  * server stays drained until it is restarted.
  *
- * <p>The closes happen on the runtime's scheduler thread, which alone touches the progress fields.
+ * <p>The closes happen on the runtime's scheduler thread, which alone touches the progress fields (or
+ * on the thread that started the drain, when the scheduler had already stopped and never will).
  */
 public final class Drain {
 
@@ -35,7 +36,7 @@ public final class Drain {
             new CloseReason(CloseReason.CloseCodes.SERVICE_RESTART, "service restart");
 
     /** Where a server is in its drain. */
-    public enum State { SERVING, DRAINING, DRAINED }
+    private enum State { SERVING, DRAINING, DRAINED }
 
     private static final Logger LOG = Logger.getLogger(Drain.class.getName());
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -48,7 +49,7 @@ public final class Drain {
     private final AtomicReference<State> state = new AtomicReference<>(State.SERVING);
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    // Progress, touched only by the scheduler thread (after start() hands over).
+    // Progress, touched only by the scheduler thread after start() hands over (by start()'s caller if it cannot).
     private long startNanos;
     private int initial;
     private final Set<Connection> asked = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -60,10 +61,6 @@ public final class Drain {
         this.scheduler = scheduler;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
         this.nanoClock = nanoClock;
-    }
-
-    public State state() {
-        return state.get();
     }
 
     /** True from {@link #start()} on: new connections are refused. */

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one handshake said (the "scope" of ASGI servers): who, from where, with which Origin, query
- * and path parameters. Captured once per connection by {@link ScopeCapture}, immutable, and held by
+ * What one handshake said (the "scope" of ASGI servers): who, from where, with which query and path
+ * parameters. Captured once per connection by {@link ScopeCapture}, immutable, and held by
  * that connection's endpoint instance only.
  *
- * <p>Request headers are not kept (only the Origin): nothing after the handshake reads them, and a
+ * <p>Request headers are not kept: nothing after the handshake reads them (the Origin is checked by
+ * the handshake filter), and a
  * copy of every header cost about 2 KB per connection, an eighth of an idle connection's whole cost.
  * Credentials (the {@code access_token} query parameter) are left out too: a long-lived connection
  * should not keep them in memory. In {@code token} mode what the verified token said is kept instead
@@ -20,7 +21,6 @@ import java.util.TreeMap;
  * @param principal      the authenticated user's name, or null
  * @param clientAddress  the client's IP address as the handshake filter saw it, or
  *                       {@link ConnectionLimits#UNKNOWN_ADDRESS} where no filter ran
- * @param origin         the Origin header, or null
  * @param requestUri     the handshake's request URI, without its query
  * @param query          query parameters
  * @param pathParameters the endpoint path's parameters (e.g. {@code room})
@@ -29,7 +29,6 @@ import java.util.TreeMap;
 public record HandshakeScope(
         String principal,
         String clientAddress,
-        String origin,
         String requestUri,
         Map<String, List<String>> query,
         Map<String, String> pathParameters,
@@ -64,7 +63,7 @@ public record HandshakeScope(
         // Taken out of the session's properties, which live as long as it: the endpoint keeps the scope.
         Object captured = session.getUserProperties().remove(KEY);
         HandshakeScope scope = captured instanceof HandshakeScope s ? s
-                : new HandshakeScope(sessionPrincipal, null, null, String.valueOf(session.getRequestURI()),
+                : new HandshakeScope(sessionPrincipal, null, String.valueOf(session.getRequestURI()),
                         session.getRequestParameterMap(), null,
                         p instanceof TokenPrincipal t ? t : null);
         if (!java.util.Objects.equals(scope.principal(), sessionPrincipal)) {
@@ -73,7 +72,7 @@ public record HandshakeScope(
         }
         Object stamped = session.getUserProperties().remove(HandshakeStamp.HEADER);
         String address = stamped instanceof String s ? stamp.address(s) : null;
-        return new HandshakeScope(scope.principal(), address, scope.origin(), scope.requestUri(),
+        return new HandshakeScope(scope.principal(), address, scope.requestUri(),
                 scope.query(), session.getPathParameters(), scope.token());
     }
 

@@ -62,10 +62,13 @@ public record Identity(String name, String person, boolean fixed, java.time.Inst
     }
 
     /**
-     * The identity of a connection to {@code room}: the principal, or the {@code name} parameter, or a
-     * guest name. In {@code token} mode the token must allow the room.
+     * The identity of a connection to {@code room}, which must be a valid room name: the principal, or
+     * the {@code name} parameter, or a guest name. In {@code token} mode the token must allow the room.
      */
     public static Identity forRoom(IdentityMode mode, HandshakeScope scope, String room) throws Refused {
+        if (!Names.isValid(room)) {
+            throw new Refused("invalid room name");
+        }
         if (mode == IdentityMode.TOKEN) {
             Identity me = authenticated(mode, scope);
             if (!scope.token().rooms().allows(room)) {

@@ -22,24 +22,16 @@ public class ScopeCapture extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        Map<String, List<String>> headers = request.getHeaders();
         String stamp = null;
-        String origin = null;
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if (h.getValue() == null || h.getValue().isEmpty()) {
-                continue;
-            }
-            if (h.getKey().equalsIgnoreCase(HandshakeStamp.HEADER)) {
+        for (Map.Entry<String, List<String>> h : request.getHeaders().entrySet()) {
+            if (h.getKey().equalsIgnoreCase(HandshakeStamp.HEADER) && h.getValue() != null && !h.getValue().isEmpty()) {
                 stamp = h.getValue().get(0);
-            } else if (h.getKey().equalsIgnoreCase("Origin")) {
-                origin = h.getValue().get(0);
             }
         }
         Principal principal = request.getUserPrincipal();
         HandshakeScope scope = new HandshakeScope(
                 principal == null ? null : principal.getName(),
                 null, // the address is in the stamp, which only the endpoint, holding the runtime, can verify
-                origin,
                 String.valueOf(request.getRequestURI()),
                 request.getParameterMap(),
                 null,

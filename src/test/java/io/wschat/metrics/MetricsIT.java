@@ -136,12 +136,15 @@ class MetricsIT {
         try (WsClient badName = WsClient.connect(ws("/ws/chat/lobby?name=%3Cb%3E"))) {
             assertEquals(1008, badName.awaitClose().code());
         }
-        Await.until("both refusals counted", () -> {
+        try (WsClient badRoom = WsClient.connect(ws("/ws/chat/" + "r".repeat(65)))) {
+            assertEquals(1008, badRoom.awaitClose().code());
+        }
+        Await.until("the three refusals counted", () -> {
             PrometheusText m = scrape();
             return m.value("wschat_connections_refused_total", "reason", "origin")
                     - before.value("wschat_connections_refused_total", "reason", "origin") == 1
                     && m.value("wschat_connections_refused_total", "reason", "identity")
-                    - before.value("wschat_connections_refused_total", "reason", "identity") == 1;
+                    - before.value("wschat_connections_refused_total", "reason", "identity") == 2;
         });
     }
 

@@ -22,7 +22,7 @@ class TokenHandshakeTest {
 
     @Test
     void theScopeKeepsNeitherTheTokenParameterNorTheQueryOfTheUri() {
-        HandshakeScope scope = new HandshakeScope(null, null, null, "/ws/chat/lobby?access_token=eyJ.a.b",
+        HandshakeScope scope = new HandshakeScope(null, null, "/ws/chat/lobby?access_token=eyJ.a.b",
                 Map.of("access_token", List.of("eyJ.a.b"), "name", List.of("x")), Map.of("room", "lobby"), null);
         assertEquals("/ws/chat/lobby", scope.requestUri());
         assertEquals(Map.of("name", List.of("x")), scope.query());

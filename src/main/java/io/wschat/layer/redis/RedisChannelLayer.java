@@ -180,11 +180,6 @@ public final class RedisChannelLayer implements ChannelLayer, NodeFeed.RoomSourc
         return state.get();
     }
 
-    /** This node's id in Redis. */
-    public String node() {
-        return node;
-    }
-
     // ---- rooms ---------------------------------------------------------------------------------
 
     @Override

@@ -15,6 +15,10 @@ const RESTART_MIN_MS = 500;
 const RESTART_JITTER_MS = 5000;
 const TOKEN_EXPIRED = 4401; // the sign-in token ran out: only a new one helps
 const ROOM_NOT_ALLOWED = 4403; // the token does not allow this room
+// A handshake the server has not answered by then is given up and retried with the backoff. A
+// browser's own limit is minutes, and a server or proxy that accepted the TCP connection and then
+// stalled would leave the page "connecting" all that time.
+const OPEN_TIMEOUT_MS = 10000;
 // Asked of the room and direct endpoints: messages that queue up for this page (a busy room, the
 // history on a reconnect) come several to a frame, one JSON object per line, in fewer writes.
 const BATCH_SUBPROTOCOL = 'wschat.batch';
@@ -73,7 +77,10 @@ export class ReconnectingSocket {
     this.onState('connecting', { attempt: this.attempt });
     const socket = new WebSocket(this.url(), [BATCH_SUBPROTOCOL]);
     this.socket = socket;
+    // Closing a socket still connecting fails it: 'close' follows (1006) and reconnects as for a drop.
+    const unanswered = setTimeout(() => socket.readyState === WebSocket.CONNECTING && socket.close(), OPEN_TIMEOUT_MS);
     socket.addEventListener('open', () => {
+      clearTimeout(unanswered);
       this.attempt = 0; // the server answered: the next drop starts the backoff from the bottom
       this.onState('live', {});
     });
@@ -90,6 +97,7 @@ export class ReconnectingSocket {
       }
     });
     socket.addEventListener('close', (event) => {
+      clearTimeout(unanswered);
       if (this.socket !== socket || this.stopped) return; // replaced or closed on purpose
       this.socket = null;
       if (event.code === TOKEN_EXPIRED) {

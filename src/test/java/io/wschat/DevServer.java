@@ -170,6 +170,19 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
+     * Leaves new connections unanswered until {@link #releaseConnections()}: the connector stops
+     * accepting, so they wait in the listen backlog, their TCP handshake done by the kernel.
+     */
+    public void holdConnections() {
+        tomcat.getConnector().pause();
+    }
+
+    /** Accepts (and answers) new connections again, after {@link #holdConnections()}. */
+    public void releaseConnections() {
+        tomcat.getConnector().resume();
+    }
+
+    /**
      * Opens a second HTTP port onto the same application, which {@link #cutConnections()} leaves
      * alone, so a test can keep a client (and with it a room's history) alive across a cut.
      */

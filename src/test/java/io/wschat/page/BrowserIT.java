@@ -239,6 +239,25 @@ class BrowserIT {
     }
 
     @Test
+    void aHandshakeTheServerLeavesUnansweredIsGivenUpAndTriedAgain() {
+        alice.open(pageUrl);
+        long waited;
+        server.holdConnections();
+        try {
+            long start = System.nanoTime();
+            alice.startJoining("alice", "stalled");
+            // Without the page's own limit the browser would wait minutes, far past this wait's deadline.
+            alice.waitForStatus("reconnecting");
+            waited = System.nanoTime() - start;
+        } finally {
+            server.releaseConnections();
+        }
+        assertTrue(waited >= java.util.concurrent.TimeUnit.SECONDS.toNanos(9),
+                "given up after its time limit (10 s), not refused: " + waited / 1_000_000 + " ms");
+        alice.awaitJoined("alice");
+    }
+
+    @Test
     void afterTheServerDropsTheConnectionThePageReconnectsWithoutRepeatingHistory() throws Exception {
         alice.open(pageUrl).join("alice", "flaky");
         bob.open(pageUrl).join("bob", "flaky");

@@ -42,9 +42,19 @@ final class ChatPage {
 
     /** As {@link #join(String, String)}, where the server names the user {@code expected} (a sign-in token's user). */
     ChatPage join(String name, String room, String expected) {
+        startJoining(name, room);
+        return awaitJoined(expected);
+    }
+
+    /** Fills in and sends the lobby form; the page starts connecting. */
+    void startJoining(String name, String room) {
         type(By.id("name-input"), name);
         type(By.id("room-input"), room);
         driver.findElement(By.cssSelector("#join-form button[type=submit]")).click();
+    }
+
+    /** Waits until the room is live, the server has named the user {@code expected}, and direct messages can flow. */
+    ChatPage awaitJoined(String expected) {
         waitForStatus("live");
         WebElement me = driver.findElement(By.id("me"));
         waitUntil(who + " is welcomed as " + expected, () -> me.getText().equals("you are " + expected));
@@ -147,7 +157,18 @@ final class ChatPage {
     }
 
     void waitUntil(String what, java.util.function.BooleanSupplier condition) {
-        wait.withMessage(what).until(d -> condition.getAsBoolean());
+        // What the page showed at the deadline: a CI log may be all there is to go on.
+        wait.withMessage(() -> what + "; the page showed " + connectionStates()).until(d -> condition.getAsBoolean());
+    }
+
+    private String connectionStates() {
+        try {
+            WebElement status = driver.findElement(By.id("status"));
+            return "room connection " + status.getAttribute("data-state") + " (\"" + status.getText() + "\"), direct connection "
+                    + driver.findElement(By.id("me")).getAttribute("data-direct");
+        } catch (RuntimeException e) {
+            return "no connection states (" + e + ")";
+        }
     }
 
     private void type(By field, String text) {

@@ -38,6 +38,16 @@ public interface ChatServer extends AutoCloseable {
     /** Accepts connections through {@link #base()} again, after {@link #cutConnections()}. */
     void restoreConnections();
 
+    /**
+     * Leaves new connections through {@link #base()} unanswered, as a stalled server or proxy does: their
+     * TCP handshake completes, then nothing is read or written until {@link #releaseConnections()}.
+     * Connections already open carry on. Only for servers started with {@link ChatServers.Spec#withCuts()}.
+     */
+    void holdConnections();
+
+    /** Answers new connections through {@link #base()} again, after {@link #holdConnections()}. */
+    void releaseConnections();
+
     /** Another way in to the same application, which {@link #cutConnections()} leaves alone. */
     URL spareBase();
 

@@ -54,6 +54,16 @@ abstract class ProcessChatServer implements ChatServer {
         requireRelay().restore();
     }
 
+    @Override
+    public void holdConnections() {
+        requireRelay().hold();
+    }
+
+    @Override
+    public void releaseConnections() {
+        requireRelay().release();
+    }
+
     private TcpRelay requireRelay() {
         if (relay == null) {
             throw new IllegalStateException("start the server with Spec.withCuts() to cut its connections");

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback TCP relay in front of a server, for tests that must drop connections without a close
  * frame while the server keeps running in another process: {@link #cut()} resets every relayed
- * connection on both sides and refuses new ones until {@link #restore()}.
+ * connection on both sides and refuses new ones until {@link #restore()}; {@link #hold()} leaves new
+ * ones unanswered until {@link #release()}.
  */
 final class TcpRelay implements AutoCloseable {
 
@@ -22,6 +23,8 @@ final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
+    private volatile boolean holding;
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
 
     TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -46,9 +49,22 @@ final class TcpRelay implements AutoCloseable {
         refusing = false;
     }
 
+    /** New connections are accepted and then left alone: nothing is relayed, nothing answered. */
+    void hold() {
+        holding = true;
+    }
+
+    /** Resets the connections held and relays new ones again. */
+    void release() {
+        holding = false;
+        held.forEach(TcpRelay::reset);
+        held.clear();
+    }
+
     @Override
     public void close() {
         cut();
+        release();
         try {
             listener.close();
         } catch (IOException e) {
@@ -66,6 +82,10 @@ final class TcpRelay implements AutoCloseable {
             }
             if (refusing) {
                 reset(client);
+                continue;
+            }
+            if (holding) {
+                held.add(client);
                 continue;
             }
             try {

@@ -55,6 +55,16 @@ final class TomcatChatServer implements ChatServer {
     }
 
     @Override
+    public void holdConnections() {
+        server.holdConnections();
+    }
+
+    @Override
+    public void releaseConnections() {
+        server.releaseConnections();
+    }
+
+    @Override
     public synchronized URL spareBase() {
         if (sparePort == null) {
             sparePort = server.openSparePort();

@@ -69,6 +69,20 @@ public final class WsClient implements AutoCloseable {
      * the rest see one message at a time, {@link #messagesPerFrame()} how they came.
      */
     public static WsClient connectOffering(String subprotocol, URI uri, String... headers) {
+        try {
+            return attempt(subprotocol, uri, headers);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (!ChatServers.handshakesMayGoUnanswered() || !(e.getCause() instanceof java.util.concurrent.TimeoutException
+                    || e.getCause() instanceof java.io.IOException)) {
+                throw e;
+            }
+            System.err.println("[WsClient] the handshake with " + uri + " went unanswered (" + e.getCause()
+                    + "); trying once more, as a client of " + ChatServers.container() + " must");
+            return attempt(subprotocol, uri, headers);
+        }
+    }
+
+    private static WsClient attempt(String subprotocol, URI uri, String... headers) {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
         if (subprotocol != null) {

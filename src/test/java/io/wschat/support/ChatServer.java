@@ -41,7 +41,7 @@ public interface ChatServer extends AutoCloseable {
     /**
      * Leaves new connections through {@link #base()} unanswered, as a stalled server or proxy does: their
      * TCP handshake completes, then nothing is read or written until {@link #releaseConnections()}.
-     * Connections already open carry on. Only for servers started with {@link ChatServers.Spec#withCuts()}.
+     * WebSocket connections already open carry on. Only for servers started with {@link ChatServers.Spec#withCuts()}.
      */
     void holdConnections();
 

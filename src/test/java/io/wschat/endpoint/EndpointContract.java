@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wschat.support.Await;
+import io.wschat.support.ChatServers;
 import io.wschat.support.Json;
 import io.wschat.support.WsClient;
 import jakarta.websocket.ClientEndpointConfig;
@@ -66,7 +67,8 @@ public abstract class EndpointContract {
     @AfterEach
     void closeClientsAndCheckNothingIsLeft() {
         clients.forEach(WsClient::close);
-        Await.until("registry empty after the test's clients closed", () -> connections() == 0 && rooms().isEmpty());
+        Await.until(() -> "registry empty after the test's clients closed; left: " + connections() + " connections, rooms "
+                + rooms(), ChatServers.connectionsGoneWithin(), () -> connections() == 0 && rooms().isEmpty());
     }
 
     static String message(String text) {

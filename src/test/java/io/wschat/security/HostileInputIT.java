@@ -391,8 +391,14 @@ class HostileInputIT {
         }
     }
 
+    /** Waits for connections clients have ended to be gone (longer where Tyrus can lose an end). */
+    private static void awaitNoConnection(String what) {
+        Await.until(() -> what + "; connections: " + connections(), ChatServers.connectionsGoneWithin(),
+                () -> connections() == 0);
+    }
+
     static void crowd() {
-        Await.until("no connection left from earlier rows", () -> connections() == 0);
+        awaitNoConnection("no connection left from earlier rows");
         List<RawWebSocket> open = new ArrayList<>();
         int accepted = 0;
         int tooMany = 0;
@@ -422,7 +428,7 @@ class HostileInputIT {
         } finally {
             open.forEach(RawWebSocket::close);
         }
-        Await.until("every slot given back", () -> connections() == 0);
+        awaitNoConnection("every slot given back");
         try (RawWebSocket again = RawWebSocket.connect(ws("/echo"))) {
             assertEquals(101, again.status(), "the address may connect again");
         }
@@ -447,7 +453,7 @@ class HostileInputIT {
     }
 
     static void halfClose() {
-        Await.until("no connection left from earlier rows", () -> connections() == 0);
+        awaitNoConnection("no connection left from earlier rows");
         try (RawWebSocket c = joined()) {
             assertEquals(1, connections());
             c.shutdownOutput();
@@ -480,7 +486,7 @@ class HostileInputIT {
             c.send("{\"message\":\"all fine\"}");
             assertEquals("all fine", c.awaitType("chat.message").str("message"));
         }
-        Await.until("no connection left", () -> connections() == 0);
+        awaitNoConnection("no connection left");
         Await.until("no room left", () -> Http.rooms(base).isEmpty());
         assertEquals(0, Http.health(base).integer("groups"));
         if (server instanceof PayaraMicro payara) {

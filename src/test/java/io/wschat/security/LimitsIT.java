@@ -64,7 +64,8 @@ class LimitsIT {
                 a2.close();
                 b1.close();
             }
-            Await.until("all slots given back", () -> Http.health(base).integer("connections") == 0);
+            Await.until(() -> "all slots given back; health: " + Http.health(base), ChatServers.connectionsGoneWithin(),
+                    () -> Http.health(base).integer("connections") == 0);
             try (RawWebSocket again1 = RawWebSocket.connectFrom("127.0.0.3", ws(s, "/echo"));
                  RawWebSocket again2 = RawWebSocket.connect(ws(s, "/echo"));
                  RawWebSocket again3 = RawWebSocket.connect(ws(s, "/echo"))) {

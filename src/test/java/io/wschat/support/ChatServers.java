@@ -25,11 +25,24 @@ public final class ChatServers {
 
     /**
      * Whether the container now and then leaves a WebSocket handshake unanswered, so that the tests'
-     * clients try such a handshake once more, as the chat page does. Payara does: it can recycle a
-     * closing connection's request objects while a new handshake is using them (README, Containers).
+     * clients try such a handshake once more, as the chat page does. Payara does: a read callback of a
+     * closed connection can run after its request object was recycled, and that object can then serve
+     * two requests at once (README, Containers).
      */
     public static boolean handshakesMayGoUnanswered() {
         return container().equals("payara");
+    }
+
+    /**
+     * How long a test waits for the connections its clients have ended to be gone from the server. On
+     * Tomcat an endpoint is closed as soon as its TCP connection ends. Elsewhere Tyrus can lose an end
+     * that comes while the connection is being opened (a client that leaves at once, a handshake whose
+     * 101 never reached the client that then tried again), and the server's opening pings find such a
+     * connection within two pong timeouts of its opening, 20 s by default ({@code hub.OpeningPing});
+     * then some slack.
+     */
+    public static java.time.Duration connectionsGoneWithin() {
+        return container().startsWith("tomcat") ? WsClient.TIMEOUT : java.time.Duration.ofSeconds(30);
     }
 
     /** The built WAR at the root context with its shipped configuration. */

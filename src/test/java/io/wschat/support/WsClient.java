@@ -100,13 +100,9 @@ public final class WsClient implements AutoCloseable {
         if (!originGiven) {
             builder.header("Origin", ownOrigin(uri));
         }
-        java.util.concurrent.CompletableFuture<WebSocket> opening = builder.buildAsync(uri, client.new Listener());
         try {
-            // A copy times out, not the opening itself: a 101 that comes after all must not leave an open
-            // WebSocket nobody holds (it would answer the server's pings and stay registered for good).
-            client.socket = opening.copy().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         } catch (java.util.concurrent.CompletionException e) {
-            opening.thenAccept(WebSocket::abort);
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
                 throw new HandshakeRefused(uri, h.getResponse().statusCode(), String.valueOf(h.getResponse().body()), h);
             }

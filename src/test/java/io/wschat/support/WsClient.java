@@ -183,6 +183,17 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * For a client of {@code /ws/{user}}: waits until the server has joined it as {@code user}, by sending
+     * that user a direct message and awaiting it. That endpoint sends no welcome, and its 101 can reach
+     * the client before the server has joined the connection.
+     */
+    public WsClient awaitJoinedAs(String user) {
+        send("{\"message\":\"joined?\",\"to_user\":\"" + user + "\"}");
+        await(m -> "direct.message".equals(m.str("type")) && "joined?".equals(m.str("message")));
+        return this;
+    }
+
     public Json awaitType(String type) {
         return await(j -> type.equals(j.str("type")));
     }

@@ -5,7 +5,8 @@
 // (timing spawn to first accepted connection), warm it up with a short fan-out and a few direct
 // messages, run the join storm, rehearse it (not counted) and run it again, then once on /echo,
 // rehearse the traffic workloads and run them, stop it; then, on a fresh server each,
-// the idle workloads. One JSON line per (server, workload, run) on stdout; progress and, at the
+// the idle workloads. The bare container (tomcat-bare), which serves no chat, is warmed up with 50
+// handshakes and gets the storms, the idle workloads and the start only. One JSON line per (server, workload, run) on stdout; progress and, at the
 // end, the table on stderr; both also under target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,8 +19,10 @@ import { idleConnections, joinStorm, pairTraffic, roomTraffic, settledRss } from
 const WORKLOADS = ['start', 'fanout', 'rooms', 'pairs', 'storm', 'idle'];
 const HELP = `usage: src/bench/run [options]
   --only LIST          workloads, comma-separated: ${WORKLOADS.join(',')} (default: all)
-  --servers LIST       wschat,tomcat-dist,node: the run command's server, the WAR on a stock Tomcat set up
-                       as the README says, the Node ws yardstick (default wschat,node, in the order given)
+  --servers LIST       wschat,tomcat-dist,tomcat-bare,node: the run command's server, the WAR on a stock
+                       Tomcat set up as the README says, the run command's Tomcat with a trivial welcome
+                       endpoint instead of the WAR (the container alone: storms, idle and start only), the
+                       Node ws yardstick (default wschat,node, in the order given)
   --repeat N           run everything N times, the servers alternating (default 1)
   --quick              smaller workloads (a minute or so)
   --fanout C,M         fan-out: C clients in one room, M messages each (default 50,100)
@@ -100,7 +103,7 @@ function parseOptions(argv) {
     if (!given.has('--hold')) o.hold = 6;
   }
   for (const w of o.only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}\n${HELP}`);
-  for (const s of o.servers) if (!['wschat', 'tomcat-dist', 'node'].includes(s)) throw new Error(`unknown server ${s}`);
+  for (const s of o.servers) if (!['wschat', 'tomcat-dist', 'tomcat-bare', 'node'].includes(s)) throw new Error(`unknown server ${s}`);
   if (o.servers.some((s) => s !== 'node') && !o.classpath) throw new Error('--classpath is needed to start wschat (src/bench/run passes it)');
   if (o.servers.includes('tomcat-dist') && !o.tomcatHome) throw new Error('--tomcat-home is needed for tomcat-dist (src/bench/run passes it)');
   if (!(o.repeat >= 1 && o.repeat <= 20)) throw new Error('--repeat must be 1..20');
@@ -113,6 +116,8 @@ function parseOptions(argv) {
 }
 
 const log = (...parts) => console.error('[bench]', ...parts);
+/** Every server but the bare container serves the chat (traffic workloads); the bare one only welcomes and echoes. */
+const speaksChat = (kind) => kind !== 'tomcat-bare';
 
 async function main() {
   const o = parseOptions(process.argv);
@@ -122,7 +127,7 @@ async function main() {
   const results = [];
   const emit = (r, repeat) => {
     // The machine's load: figures taken while other processes compete for the cores are not comparable.
-    const buffer = r.server === 'wschat' && o.bufferSize ? { buffer_size: o.bufferSize } : {};
+    const buffer = ['wschat', 'tomcat-bare'].includes(r.server) && o.bufferSize ? { buffer_size: o.bufferSize } : {};
     const line = JSON.stringify({ ...r, ...buffer, run: repeat, load_avg_1m: Number(os.loadavg()[0].toFixed(2)) });
     console.log(line);
     appendFileSync(jsonl, line + '\n');
@@ -149,6 +154,12 @@ async function main() {
     if (!o.warmup) return;
     const t = performance.now();
     const w = { ...o, stall: 5, timeout: 60 };
+    if (!speaksChat(server.kind)) {
+      // As many handshakes as the chat servers' warm-up makes (30 room and 20 direct connections).
+      await joinStorm(server, w, { label: 'warmup', connections: 50 });
+      log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (50 connections)`);
+      return;
+    }
     const a = await roomTraffic(server, w, { label: 'warmup', clients: 30, rooms: 1, messages: 60, window: 10 });
     const b = await pairTraffic(server, w, { label: 'warmup', pairs: 10, messages: 100, window: 10 });
     log(`${server.kind} warmed up in ${((performance.now() - t) / 1000).toFixed(1)} s (fan-out ${a.delivered}/${a.expected}, direct ${b.delivered}/${b.expected} delivered)`);
@@ -158,7 +169,7 @@ async function main() {
   // of the server's CPU during each measured run (server_jit_cpu_pct shows what is left).
   const jitNote = (r) => (r.server_jit_cpu_pct === null ? '' : ` (JIT ${r.server_jit_cpu_pct}%)`);
   const rehearse = async (server) => {
-    if (!o.warmup) return;
+    if (!o.warmup || !speaksChat(server.kind)) return;
     const w = { ...o, stall: 5, timeout: 60 };
     for (let round = 1; round <= o.rehearsals; round++) {
       const t = performance.now();
@@ -209,13 +220,13 @@ async function main() {
             await measure(server, `${kind} echo storm`, () => joinStorm(server, o, { label: `storm-${o.storm}-echo`, connections: o.storm, echo: true }), repeat);
           }
           if (['fanout', 'rooms', 'pairs'].some(wants)) await rehearse(server);
-          if (wants('fanout')) {
+          if (wants('fanout') && speaksChat(kind)) {
             await measure(server, `${kind} fanout`, () => roomTraffic(server, o, { label: 'fanout', clients: fanC, rooms: 1, messages: fanM, window: o.window }), repeat);
           }
-          if (wants('rooms')) {
+          if (wants('rooms') && speaksChat(kind)) {
             await measure(server, `${kind} rooms`, () => roomTraffic(server, o, { label: 'rooms', clients: roomC, rooms: roomR, messages: roomM, window: o.window }), repeat);
           }
-          if (wants('pairs')) {
+          if (wants('pairs') && speaksChat(kind)) {
             await measure(server, `${kind} pairs`, () => pairTraffic(server, o, { label: 'pairs', pairs: pairP, messages: pairM, window: o.window }), repeat);
           }
         } finally {

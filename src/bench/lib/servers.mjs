@@ -45,6 +45,9 @@ export function freePort() {
  * kind 'tomcat-dist': java -cp CP -Dtomcat.home=DIR [-Dwschat.*] io.wschat.support.StockTomcat WAR PORT
  * (the WAR on a stock Tomcat with the README's settings; Tomcat's pid is measured, its log is under
  * target/stock-tomcat/, not scanned for problems).
+ * kind 'tomcat-bare': java -cp CP io.wschat.BareTomcat PORT (the run command's embedded Tomcat and JVM
+ * serving a trivial welcome endpoint instead of the WAR: what the container alone costs; it launches
+ * its server JVM as DevServer does).
  * kind 'node': node ws-room-server.mjs --port PORT.
  * Returns { kind, pid, launcherPid, port, startMs, serverStartMs, stop() }: startMs from the spawn of
  * what was launched, serverStartMs from the start of the server's own process (for wschat, the JVM
@@ -54,7 +57,12 @@ export async function startServer(kind, o, extra = {}) {
   const port = await freePort();
   let command;
   let args;
-  if (kind === 'wschat' || kind === 'tomcat-dist') {
+  if (kind === 'tomcat-bare') {
+    command = o.java;
+    args = ['-cp', o.classpath];
+    if (o.bufferSize) args.push(`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${o.bufferSize}`);
+    args.push('io.wschat.BareTomcat', String(port));
+  } else if (kind === 'wschat' || kind === 'tomcat-dist') {
     const settings = { ...WSCHAT_LOAD_SETTINGS, ...extra.wschatSettings };
     command = o.java;
     args = ['-cp', o.classpath, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`)];

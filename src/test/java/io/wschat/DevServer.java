@@ -231,20 +231,29 @@ public final class DevServer implements AutoCloseable {
      */
     static final Map<String, String> SERVER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
-    /** Set (to true) in the server's own JVM: {@link #main} serves there rather than launch another. */
+    /** Set (to true) in the server's own JVM: the main class {@link #launch launched} serves there rather than launch another. */
     public static final String SERVE_HERE = "wschat.devServer.serveHere";
 
     /**
      * The run command ({@code mvn -DskipTests package exec:java}): launches the server in a JVM of its
-     * own with {@link #SERVER_JVM_OPTIONS}, passing on every {@code -Dwschat.*} setting and
-     * {@value #TOMCAT_WEBSOCKET_BUFFER} if given (it replaces the 512), and stops it on Ctrl+C. Maven's
-     * own JVM is tuned for building, not for holding thousands of connections.
+     * own (see {@link #launch}) and stops it on Ctrl+C. Maven's own JVM is tuned for building, not for
+     * holding thousands of connections.
      */
     public static void main(String[] args) throws Exception {
         if (Boolean.getBoolean(SERVE_HERE)) {
             serve(args);
             return;
         }
+        System.exit(launch(DevServer.class, args));
+    }
+
+    /**
+     * Runs {@code main}'s {@code main(args)} in a JVM of its own with {@link #SERVER_JVM_OPTIONS} and
+     * {@link #SERVER_ENVIRONMENT}, passing on every {@code -Dwschat.*} setting and
+     * {@value #TOMCAT_WEBSOCKET_BUFFER} if given (it replaces the 512), with {@link #SERVE_HERE} set, so
+     * that {@code main} serves there; SIGTERM to this JVM reaches that one. Returns its exit status.
+     */
+    public static int launch(Class<?> main, String[] args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SERVER_JVM_OPTIONS);
@@ -254,7 +263,7 @@ public final class DevServer implements AutoCloseable {
         }
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wschat.")).sorted()
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-        command.addAll(List.of("-D" + SERVE_HERE + "=true", "-cp", serverClassPath(), DevServer.class.getName()));
+        command.addAll(List.of("-D" + SERVE_HERE + "=true", "-cp", serverClassPath(), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(SERVER_ENVIRONMENT);
@@ -267,7 +276,7 @@ public final class DevServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }));
-        System.exit(server.waitFor());
+        return server.waitFor();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.wschat.endpoint;
 
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -15,8 +16,8 @@ public class BroadcastEndpoint extends ConnectionEndpoint {
     }
 
     @OnOpen
-    public void onOpen(Session session) {
-        open(session, Identity::anonymous);
+    public void onOpen(Session session, EndpointConfig config) {
+        open(session, config, Identity::anonymous);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.wschat.security.MessageRate;
 import io.wschat.security.TokenExpiry;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -69,7 +70,8 @@ public abstract class ConnectionEndpoint {
     }
 
     /**
-     * Opens the connection: call in {@code @OnOpen}, once the fields {@link #join()} uses are set.
+     * Opens the connection: call in {@code @OnOpen}, with the configuration the container passed it, once
+     * the fields {@link #join()} uses are set.
      * Returns false when it was refused (an invalid room or user name, or a forbidden identity: 1008, or
      * in {@code token} mode a room the token does not allow: 4403; connection limit: 1013; a draining
      * server: 1012; another handshake's data: 1011); the session is then being closed and the endpoint
@@ -82,7 +84,7 @@ public abstract class ConnectionEndpoint {
      * joined to clean it up; and on Payara a write can stop this thread for good, when the opening ping's
      * check must still close the connection and clean it up.
      */
-    protected final boolean open(Session session, IdentityRule rule) {
+    protected final boolean open(Session session, EndpointConfig config, IdentityRule rule) {
         runtime = ChatRuntime.of(session);
         Settings settings = runtime.settings();
         endpoint = pathTemplate(getClass());
@@ -92,7 +94,7 @@ public abstract class ConnectionEndpoint {
             return false;
         }
         try {
-            scope = HandshakeScope.of(session, runtime.handshakeStamp());
+            scope = HandshakeScope.of(session, config, runtime.handshakeStamp());
             identity = rule.identify(settings.identity(), scope);
         } catch (Identity.Refused e) {
             runtime.metrics().connectionRefused(e.closeCode() == Identity.ROOM_NOT_ALLOWED

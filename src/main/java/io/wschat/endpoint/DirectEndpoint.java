@@ -9,6 +9,7 @@ import io.wschat.protocol.Inbound;
 import io.wschat.protocol.ProtocolException;
 import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -31,10 +32,10 @@ public class DirectEndpoint extends ConnectionEndpoint {
     private String username;
 
     @OnOpen
-    public void onOpen(Session session, @PathParam("username") String username) {
+    public void onOpen(Session session, EndpointConfig config, @PathParam("username") String username) {
         // In container and token modes only the signed-in user's own name (else 1008); in open mode any valid name.
         this.username = username;
-        open(session, (mode, scope) -> Identity.forUser(mode, scope, username));
+        open(session, config, (mode, scope) -> Identity.forUser(mode, scope, username));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -22,8 +23,8 @@ public class EchoOnceEndpoint extends ConnectionEndpoint {
     private boolean echoed;
 
     @OnOpen
-    public void onOpen(Session session) {
-        open(session, Identity::anonymous);
+    public void onOpen(Session session, EndpointConfig config) {
+        open(session, config, Identity::anonymous);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.wschat.security.Identity;
 import io.wschat.security.ScopeCapture;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
@@ -43,9 +44,9 @@ public class RoomChatEndpoint extends ConnectionEndpoint {
     private String room;
 
     @OnOpen
-    public void onOpen(Session session, @PathParam("room") String room) {
+    public void onOpen(Session session, EndpointConfig config, @PathParam("room") String room) {
         this.room = room; // for join(), which open() calls
-        if (!open(session, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
+        if (!open(session, config, (mode, scope) -> Identity.forRoom(mode, scope, room))) {
             this.room = null; // refused: in no room
         }
     }

@@ -1,5 +1,6 @@
 package io.wschat.security;
 
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import java.security.Principal;
 import java.util.List;
@@ -54,14 +55,18 @@ public record HandshakeScope(
      * server's, vouches for it). Where the endpoint was deployed without {@link ScopeCapture}, what
      * the session itself knows (principal, query) with an unknown address.
      *
+     * <p>What {@link ScopeCapture} stored is taken out of both maps that hold it for the session's
+     * lifetime: the session's user properties, and those of {@code config}, the per-handshake
+     * configuration the container passed {@code @OnOpen} (Tomcat's session keeps it); the endpoint
+     * keeps the scope.
+     *
      * @throws IllegalStateException if the captured scope names another user than the session: the
      *         container handed one handshake's data to another connection, and it must not be served
      */
-    public static HandshakeScope of(Session session, HandshakeStamp stamp) {
+    public static HandshakeScope of(Session session, EndpointConfig config, HandshakeStamp stamp) {
         Principal p = session.getUserPrincipal();
         String sessionPrincipal = p == null ? null : p.getName();
-        // Taken out of the session's properties, which live as long as it: the endpoint keeps the scope.
-        Object captured = session.getUserProperties().remove(KEY);
+        Object captured = take(session, config, KEY);
         HandshakeScope scope = captured instanceof HandshakeScope s ? s
                 : new HandshakeScope(sessionPrincipal, null, String.valueOf(session.getRequestURI()),
                         session.getRequestParameterMap(), null,
@@ -70,10 +75,23 @@ public record HandshakeScope(
             throw new IllegalStateException("handshake scope of user " + scope.principal()
                     + " found on a session of user " + sessionPrincipal);
         }
-        Object stamped = session.getUserProperties().remove(HandshakeStamp.HEADER);
+        Object stamped = take(session, config, HandshakeStamp.HEADER);
         String address = stamped instanceof String s ? stamp.address(s) : null;
         return new HandshakeScope(scope.principal(), address, scope.requestUri(),
                 scope.query(), session.getPathParameters(), scope.token());
+    }
+
+    /**
+     * Removes {@code key} from the session's user properties, and from the configuration's if it maps
+     * to the same value there (a container that passes the endpoint's shared configuration never has
+     * a handshake's value in it).
+     */
+    private static Object take(Session session, EndpointConfig config, String key) {
+        Object value = session.getUserProperties().remove(key);
+        if (value != null && config != null) {
+            config.getUserProperties().remove(key, value);
+        }
+        return value;
     }
 
     /** The first value of a query parameter, or null. */

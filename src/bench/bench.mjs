@@ -242,8 +242,8 @@ async function main() {
           try {
             started(server, repeat, label);
             await warmUp(server);
-            const rssBase = await settledRss(server);
-            await measure(server, `${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase }), repeat);
+            const base = await settledRss(server);
+            await measure(server, `${kind} ${label} (hold ${o.hold} s)`, () => idleConnections(server, o, { label, connections: n, endpoint, hold: o.hold, rssBase: base.rss, settleS: base.settleS }), repeat);
           } finally {
             await stop(server, repeat, label);
           }

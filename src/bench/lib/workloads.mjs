@@ -388,9 +388,9 @@ export async function joinStorm(server, o, { label, connections, echo = false })
  * Idle connections: `connections` opened (into one room, or on /echo) and held for `hold` s while
  * the server pings them. Memory per connection: the growth of the server's RSS, at its highest from
  * the moment they are open and quiet to the end of the hold (read every second), over its RSS before
- * they opened (rssBase, read by the caller once the warmed-up server was quiet), ÷ the connections.
+ * they opened (rssBase, read by settledRss once the warmed-up server was quiet, after settleS s), ÷ the connections.
  */
-export async function idleConnections(server, o, { label, connections, endpoint, hold, rssBase }) {
+export async function idleConnections(server, o, { label, connections, endpoint, hold, rssBase, settleS }) {
   const run = nextRun();
   const events = new ConnectionEvents();
   const present = new Uint8Array(connections);
@@ -445,7 +445,7 @@ export async function idleConnections(server, o, { label, connections, endpoint,
     connect_errors: opened.errors,
     present: nPresent, ready_s: round((readyAt - start) / 1000, 3), hold_s: round(heldS, 1),
     still_open: stillOpen, pings_received: pings, pings_per_connection: round(pings / Math.max(1, openCount), 2),
-    rss_base_kib: rssBase, rss_settled_kib: rssSettled, rss_end_kib: rssEnd, rss_max_kib: rssMax,
+    rss_base_kib: rssBase, rss_base_wait_s: settleS, rss_settled_kib: rssSettled, rss_end_kib: rssEnd, rss_max_kib: rssMax,
     // The highest RSS from open-and-quiet to the end of the hold: a collection that happens to run just
     // before one reading (Node's often does) does not flatter the figure.
     kib_per_connection: openCount ? round((rssMax - rssBase) / openCount, 1) : null,
@@ -458,8 +458,26 @@ export async function idleConnections(server, o, { label, connections, endpoint,
   };
 }
 
-/** Reads the server's RSS once it is quiet: the base that idle connections' memory is measured against. */
+/**
+ * Reads the server's RSS once it is quiet, the base that idle connections' memory is measured against:
+ * once it has kept its CPU under 3% of a core and its RSS within 256 KiB for 6 s in a row (at most
+ * 30 s). Why not at once: a JVM finishes compiling what the warm-up made hot in the seconds after it,
+ * and frees its compilers' working memory (HotSpot's chunk pool, every 5 s) a few seconds later; read
+ * a second after the warm-up, the base held 4-4.5 MB that was gone 3-4 s later, 2 KiB per connection
+ * of 2,000 that flattered the figure in some runs and not in others. Returns { rss, settleS }.
+ */
 export async function settledRss(server) {
-  await sleep(1000);
-  return rssKiB(server.pid);
+  const start = performance.now();
+  let quietFor = 0;
+  let cpu = cpuMicros(server.pid);
+  let rss = rssKiB(server.pid);
+  while (quietFor < 6 && performance.now() - start < 30000) {
+    await sleep(1000);
+    const cpuNow = cpuMicros(server.pid);
+    const rssNow = rssKiB(server.pid);
+    quietFor = cpuNow - cpu < 30000 && Math.abs(rssNow - rss) <= 256 ? quietFor + 1 : 0;
+    cpu = cpuNow;
+    rss = rssNow;
+  }
+  return { rss, settleS: round((performance.now() - start) / 1000, 1) };
 }

@@ -6,8 +6,9 @@
 // messages, run the join storm, rehearse it (not counted) and run it again, then once on /echo,
 // rehearse the traffic workloads and run them, stop it; then, on a fresh server each,
 // the idle workloads. The bare container (tomcat-bare), which serves no chat, is warmed up with 50
-// handshakes and gets the storms, the idle workloads and the start only. One JSON line per (server, workload, run) on stdout; progress and, at the
-// end, the table on stderr; both also under target/bench/.
+// handshakes and gets the storms, the idle workloads and the start only. One JSON line per (server,
+// workload, run) on stdout; progress and, at the end, the table on stderr; both also under
+// target/bench/.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
